@@ -1,0 +1,128 @@
+package activitypub
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// PasswordHasher hashes and checks passwords; the domain does not pick the algorithm.
+type PasswordHasher interface {
+	Hash(password string) (string, error)
+	// Verify reports whether password matches hash. A malformed hash is an error.
+	Verify(hash, password string) (bool, error)
+}
+
+// Options configures a Service. Host and Store are required.
+type Options struct {
+	// Host is the public host (and port if any) used in every ActivityPub id.
+	Host string
+	// Scheme is "https" or, in development and tests, "http".
+	Scheme    string
+	Store     Store
+	Passwords PasswordHasher
+	Logger    *slog.Logger
+	// Now is the clock; tests freeze it.
+	Now func() time.Time
+	// NewKey makes an actor's key pair; RSA-2048 unless a test supplies pre-made keys.
+	NewKey func() (*rsa.PrivateKey, error)
+}
+
+// Service holds the use cases of Guildhall. Every surface (web UI, Mastodon API, inbox, CLI) goes
+// through it, so the rules live in one place.
+type Service struct {
+	host      string
+	scheme    string
+	store     Store
+	passwords PasswordHasher
+	log       *slog.Logger
+	now       func() time.Time
+	newKey    func() (*rsa.PrivateKey, error)
+	ids       IDs
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// NewService checks the options and returns a Service.
+func NewService(o Options) (*Service, error) {
+	const op = "activitypub.NewService"
+	if o.Host == "" || strings.ContainsAny(o.Host, "/ @") {
+		return nil, E(op, Invalid, "host must be a domain name with an optional port")
+	}
+	if o.Store == nil {
+		return nil, E(op, Invalid, "store is required")
+	}
+	if o.Scheme == "" {
+		o.Scheme = "https"
+	}
+	if o.Scheme != "https" && o.Scheme != "http" {
+		return nil, E(op, Invalid, "scheme must be http or https")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.NewKey == nil {
+		o.NewKey = func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) }
+	}
+	return &Service{
+		host: o.Host, scheme: o.Scheme, store: o.Store, passwords: o.Passwords,
+		log: o.Logger, now: o.Now, newKey: o.NewKey,
+	}, nil
+}
+
+// Host is the public host of this instance.
+func (s *Service) Host() string { return s.host }
+
+// Domain is the host without a port: the part of a handle after the @.
+func (s *Service) Domain() string {
+	if h, _, ok := strings.Cut(s.host, ":"); ok && !strings.Contains(s.host, "]") {
+		return h
+	}
+	return s.host
+}
+
+// BaseURL is scheme://host, with no trailing slash.
+func (s *Service) BaseURL() string { return s.scheme + "://" + s.host }
+
+// Store exposes the store to the layers that read it directly for rendering.
+func (s *Service) Store() Store { return s.store }
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now().UTC() }
+
+// NewID returns a fresh time-ordered id.
+func (s *Service) NewID() string { return s.ids.New(s.now()) }
+
+// ActorURI is the ActivityPub id of a local actor by username.
+func (s *Service) ActorURI(username string) string {
+	return s.BaseURL() + "/users/" + url.PathEscape(strings.ToLower(username))
+}
+
+// InstanceActorURI is the id of the server's own actor.
+func (s *Service) InstanceActorURI() string { return s.BaseURL() + "/actor" }
+
+// SharedInbox is the instance-wide inbox.
+func (s *Service) SharedInbox() string { return s.BaseURL() + "/inbox" }
+
+// StatusURI is the id of a local status.
+func (s *Service) StatusURI(username, statusID string) string {
+	return s.ActorURI(username) + "/statuses/" + statusID
+}
+
+// ProfileURL is the human page of a local actor.
+func (s *Service) ProfileURL(username string) string {
+	return s.BaseURL() + "/@" + strings.ToLower(username)
+}
+
+// IsLocalURI reports whether uri belongs to this instance.
+func (s *Service) IsLocalURI(uri string) bool {
+	u, err := url.Parse(uri)
+	return err == nil && strings.EqualFold(u.Host, s.host)
+}
