@@ -83,7 +83,7 @@ func TestVerifyRules(t *testing.T) {
 
 		// SIG-05
 		{name: "SIG-05 tampered body", spec: spec{method: "POST", target: "/inbox", body: "Hello world", headers: postSigned},
-			mutate: func(_ *http.Request, _ []byte) []byte { return []byte("Hello world!") },
+			mutate:     func(_ *http.Request, _ []byte) []byte { return []byte("Hello world!") },
 			wantReason: "Invalid Digest value. Computed SHA-256 digest: "},
 
 		// SIG-06
