@@ -1,0 +1,69 @@
+// Package web is the staff web UI: server-rendered pages over the same activitypub.Service that
+// every other surface uses. It owns sessions, CSRF protection and the HTML error pages; the rules
+// themselves (who may sign in, what a valid username is) stay in the domain.
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/guildhall/guildhall/activitypub"
+)
+
+// Options configures a Handler. Service is required.
+type Options struct {
+	Service *activitypub.Service
+	// Logger receives internal errors; slog.Default() when nil.
+	Logger *slog.Logger
+	// SecureCookies is true when the public scheme is https: cookies get the Secure flag and the
+	// __Host- prefix, which stops a sibling subdomain from planting or overwriting them.
+	SecureCookies bool
+	// RequestID, when set, returns the id the server's middleware gave the request, so a person
+	// who hits a 500 can quote something an operator can find in the logs.
+	RequestID func(ctx context.Context) string
+}
+
+// Handler serves the staff web UI. Build it with New and mount it with Routes.
+type Handler struct {
+	svc       *activitypub.Service
+	log       *slog.Logger
+	secure    bool
+	requestID func(ctx context.Context) string
+	pages     map[string]*template.Template
+	assets    *assets
+	cop       *http.CrossOriginProtection
+}
+
+// New checks the options, parses the embedded templates and fingerprints the static assets, so a
+// broken template fails at start-up rather than on the first request.
+func New(o Options) (*Handler, error) {
+	if o.Service == nil {
+		return nil, errors.New("web.New: Service is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.RequestID == nil {
+		o.RequestID = func(context.Context) string { return "" }
+	}
+	h := &Handler{
+		svc:       o.Service,
+		log:       o.Logger,
+		secure:    o.SecureCookies,
+		requestID: o.RequestID,
+	}
+	var err error
+	if h.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if h.pages, err = parsePages(h.assets); err != nil {
+		return nil, err
+	}
+	if h.cop, err = h.newCrossOriginProtection(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
