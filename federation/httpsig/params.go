@@ -69,6 +69,13 @@ func parseParams(s string) (map[string]string, error) {
 // parseQuoted reads a quoted-string starting at s[i] == '"' and returns its
 // unescaped content and the offset after the closing quote.
 func parseQuoted(s string, i int) (string, int, error) {
+	// Fast path: no escapes, which is every real signature header.
+	if end := strings.IndexAny(s[i+1:], "\"\\"); end >= 0 && s[i+1+end] == '"' {
+		v := s[i+1 : i+1+end]
+		if !hasControl(v) {
+			return v, i + end + 2, nil
+		}
+	}
 	var b strings.Builder
 	for i++; i < len(s); i++ {
 		switch c := s[i]; c {
@@ -104,4 +111,13 @@ func isTokenChar(c byte) bool {
 		return true
 	}
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
