@@ -118,7 +118,9 @@ func (r *Renderer) Render(text string, format Format, resolve MentionResolver) (
 	default:
 		return Rendered{}, fmt.Errorf("%w: %v", ErrUnknownFormat, format)
 	}
-	out.HTML = r.sanitizer.Sanitize(raw)
+	// goldmark ends blocks with "\n"; trimming keeps an all-dropped post
+	// (e.g. only raw HTML) from producing whitespace-only content.
+	out.HTML = strings.TrimSpace(r.sanitizer.Sanitize(raw))
 	out.Mentions, out.Tags = st.mentions, st.tags
 	return out, nil
 }
