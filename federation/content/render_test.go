@@ -147,7 +147,7 @@ func TestRenderMarkdown(t *testing.T) {
 		{name: "escaped hashtag", in: `\#notatag #yes`, want: "<p>#notatag " + wantTag("yes", "yes") + "</p>", tags: []string{"yes"}},
 		{name: "email autolinked, not a mention", in: "alice@remote.example", want: `<p><a href="mailto:alice@remote.example" rel="nofollow noreferrer">alice@remote.example</a></p>`},
 		{name: "list and quote", in: "* @alice\n\n> #tag",
-			want: "<ul>\n<li>" + wantMention(alice.Href, "alice") + "</li>\n</ul>\n<blockquote>\n<p>" + wantTag("tag", "tag") + "</p>\n</blockquote>",
+			want:     "<ul>\n<li>" + wantMention(alice.Href, "alice") + "</li>\n</ul>\n<blockquote>\n<p>" + wantTag("tag", "tag") + "</p>\n</blockquote>",
 			mentions: []Mention{alice}, tags: []string{"tag"}},
 	})
 }

@@ -14,9 +14,9 @@ import (
 // reuse the production tables, so a mistake there shows up here.
 var allowedAttrs = map[string]map[string]bool{
 	"p": {"lang": true, "class": true}, "br": {"lang": true},
-	"span":       {"lang": true, "class": true, "translate": true},
-	"a":          {"lang": true, "href": true, "rel": true, "class": true, "translate": true, "target": true},
-	"del":        {"lang": true}, "s": {"lang": true}, "pre": {"lang": true},
+	"span": {"lang": true, "class": true, "translate": true},
+	"a":    {"lang": true, "href": true, "rel": true, "class": true, "translate": true, "target": true},
+	"del":  {"lang": true}, "s": {"lang": true}, "pre": {"lang": true},
 	"blockquote": {"lang": true}, "code": {"lang": true}, "b": {"lang": true},
 	"strong": {"lang": true}, "u": {"lang": true}, "i": {"lang": true},
 	"em": {"lang": true}, "ul": {"lang": true}, "ol": {"lang": true, "start": true, "reversed": true},
