@@ -1,6 +1,7 @@
 package activitypub
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"log/slog"
@@ -30,6 +31,10 @@ type Options struct {
 	Now func() time.Time
 	// NewKey makes an actor's key pair; RSA-2048 unless a test supplies pre-made keys.
 	NewKey func() (*rsa.PrivateKey, error)
+	// Renderer turns local text into HTML; required for posting.
+	Renderer Renderer
+	// Events hears about new statuses and notifications (streaming); optional.
+	Events Events
 }
 
 // Service holds the use cases of Guildhall. Every surface (web UI, Mastodon API, inbox, CLI) goes
@@ -43,6 +48,9 @@ type Service struct {
 	now       func() time.Time
 	newKey    func() (*rsa.PrivateKey, error)
 	ids       IDs
+	render    Renderer
+	events    Events
+	resolver  Resolver
 	dummyOnce sync.Once
 	dummy     string
 }
@@ -73,8 +81,21 @@ func NewService(o Options) (*Service, error) {
 	}
 	return &Service{
 		host: o.Host, scheme: o.Scheme, store: o.Store, passwords: o.Passwords,
-		log: o.Logger, now: o.Now, newKey: o.NewKey,
+		log: o.Logger, now: o.Now, newKey: o.NewKey, render: o.Renderer, events: o.Events,
 	}, nil
+}
+
+// SetResolver connects the federation layer, which is built after the service because it needs
+// the service itself. Without a resolver, remote names that are not already known stay unresolved.
+func (s *Service) SetResolver(r Resolver) { s.resolver = r }
+
+// SetEvents connects a listener for domain events (the streaming API).
+func (s *Service) SetEvents(e Events) { s.events = e }
+
+func (s *Service) publish(ctx context.Context, e Event) {
+	if s.events != nil {
+		s.events.Publish(ctx, e)
+	}
 }
 
 // Host is the public host of this instance.

@@ -1,0 +1,72 @@
+package activitypub
+
+import "context"
+
+// HomeTimeline lists what a local user follows, with their own posts, newest first.
+func (s *Service) HomeTimeline(ctx context.Context, acct *Account, p Page) ([]*Status, error) {
+	sts, err := s.store.HomeTimeline(ctx, acct.Actor.ID, clampPage(p))
+	return sts, Wrap("activitypub.HomeTimeline", err)
+}
+
+// PublicTimeline lists public statuses. Anonymous viewers and remote ones never see local-only posts.
+func (s *Service) PublicTimeline(ctx context.Context, v Viewer, local, remote bool, p Page) ([]*Status, error) {
+	const op = "activitypub.PublicTimeline"
+	sts, err := s.store.PublicTimeline(ctx, local, remote, clampPage(p))
+	if err != nil {
+		return nil, Wrap(op, err)
+	}
+	return s.filterVisible(ctx, v, sts)
+}
+
+// TagTimeline lists public statuses with a hashtag.
+func (s *Service) TagTimeline(ctx context.Context, v Viewer, tag string, localOnly bool, p Page) ([]*Status, error) {
+	const op = "activitypub.TagTimeline"
+	sts, err := s.store.TagTimeline(ctx, tag, localOnly, clampPage(p))
+	if err != nil {
+		return nil, Wrap(op, err)
+	}
+	return s.filterVisible(ctx, v, sts)
+}
+
+// ActorStatuses lists an actor's statuses the viewer may see.
+func (s *Service) ActorStatuses(ctx context.Context, v Viewer, actorID string, f StatusFilter, p Page) ([]*Status, error) {
+	const op = "activitypub.ActorStatuses"
+	vis, err := s.visibleSet(ctx, v.Actor, actorID)
+	if err != nil {
+		return nil, Wrap(op, err)
+	}
+	if v.Actor != nil {
+		if blocked, err := s.store.Blocked(ctx, v.Actor.ID, actorID); err != nil {
+			return nil, Wrap(op, err)
+		} else if blocked {
+			return []*Status{}, nil
+		}
+	}
+	f.MaxVisibility = vis
+	sts, err := s.store.ActorStatuses(ctx, actorID, f, clampPage(p))
+	if err != nil {
+		return nil, Wrap(op, err)
+	}
+	return s.filterVisible(ctx, v, sts)
+}
+
+// filterVisible drops statuses (and boosts of statuses) the viewer may not see.
+func (s *Service) filterVisible(ctx context.Context, v Viewer, sts []*Status) ([]*Status, error) {
+	out := make([]*Status, 0, len(sts))
+	for _, st := range sts {
+		ok, err := s.CanSee(ctx, v, st)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// Notifications lists a local user's notifications.
+func (s *Service) Notifications(ctx context.Context, acct *Account, f NotificationFilter, p Page) ([]*Notification, error) {
+	ns, err := s.store.Notifications(ctx, acct.Actor.ID, f, clampPage(p))
+	return ns, Wrap("activitypub.Notifications", err)
+}
