@@ -91,11 +91,13 @@ func lineBlock(a atom.Atom) bool {
 }
 
 // textWriter accumulates text, turning block boundaries into at most two
-// newlines and never emitting leading or doubled whitespace.
+// newlines and never emitting leading, trailing or doubled whitespace.
+// Spaces and newlines are owed rather than written, so nothing already
+// written ever has to be taken back (which would make it quadratic).
 type textWriter struct {
-	b        strings.Builder
-	pending  int  // newlines owed before the next text
-	lastRune rune // last rune written, 0 at start
+	b       strings.Builder
+	pending int  // newlines owed before the next text
+	space   bool // a collapsed space owed before the next text
 }
 
 func (w *textWriter) breakBlock(n int) {
@@ -107,40 +109,31 @@ func (w *textWriter) breakBlock(n int) {
 // newline is an explicit <br>: unlike block breaks these accumulate, since
 // "a<br><br>b" means a blank line.
 func (w *textWriter) newline() {
-	if w.b.Len() > 0 || w.pending > 0 {
+	if w.b.Len() > 0 {
 		w.pending++
 	}
 }
 
+// flush writes what is owed before visible text.
 func (w *textWriter) flush() {
-	if w.pending == 0 {
-		return
+	switch {
+	case w.b.Len() == 0:
+	case w.pending > 0:
+		w.b.WriteString("\n\n"[:min(w.pending, 2)])
+	case w.space:
+		w.b.WriteByte(' ')
 	}
-	if w.b.Len() > 0 {
-		if w.lastRune == ' ' {
-			trimmed := strings.TrimRight(w.b.String(), " ")
-			w.b.Reset()
-			w.b.WriteString(trimmed)
-		}
-		w.b.WriteString(strings.Repeat("\n", min(w.pending, 2)))
-		w.lastRune = '\n'
-	}
-	w.pending = 0
+	w.pending, w.space = 0, false
 }
 
 func (w *textWriter) writeCollapsed(s string) {
 	for _, r := range s {
 		if isHTMLSpace(r) {
-			if w.lastRune == ' ' || w.lastRune == '\n' || (w.b.Len() == 0 && w.pending == 0) || w.pending > 0 {
-				continue
-			}
-			w.b.WriteByte(' ')
-			w.lastRune = ' '
+			w.space = true
 			continue
 		}
 		w.flush()
 		w.b.WriteRune(r)
-		w.lastRune = r
 	}
 }
 
@@ -150,7 +143,6 @@ func (w *textWriter) writeVerbatim(s string) {
 	}
 	w.flush()
 	w.b.WriteString(s)
-	w.lastRune = rune(s[len(s)-1])
 }
 
 func isHTMLSpace(r rune) bool {

@@ -61,12 +61,22 @@ type RendererOptions struct {
 	// Sanitizer is applied to every rendered post. Nil builds a new one;
 	// pass the application's Sanitizer to share it.
 	Sanitizer *Sanitizer
+	// MaxInputBytes bounds the source Render accepts (0 means
+	// DefaultMaxInputBytes). goldmark is superlinear on some inputs (deep
+	// lists, runs of "[a](" take seconds at tens of kilobytes), so the
+	// bound protects the server even if an API limit is misconfigured.
+	MaxInputBytes int
 }
+
+// DefaultMaxInputBytes is generous for any post length limit an instance
+// would set (5,000 characters of 4-byte runes is 20,000 bytes).
+const DefaultMaxInputBytes = 64 << 10
 
 // Renderer turns local users' posts into HTML. It is safe for concurrent
 // use; build one with NewRenderer and share it.
 type Renderer struct {
 	baseURL   string // without trailing slash
+	maxBytes  int
 	localHost string // lower-cased host of baseURL
 	sanitizer *Sanitizer
 	markdown  *markdownRenderer
@@ -85,6 +95,10 @@ func NewRenderer(opts RendererOptions) (*Renderer, error) {
 		baseURL:   strings.TrimRight(u.String(), "/"),
 		localHost: strings.ToLower(u.Host),
 		sanitizer: opts.Sanitizer,
+		maxBytes:  opts.MaxInputBytes,
+	}
+	if r.maxBytes <= 0 {
+		r.maxBytes = DefaultMaxInputBytes
 	}
 	if r.sanitizer == nil {
 		r.sanitizer = NewSanitizer()
@@ -93,13 +107,20 @@ func NewRenderer(opts RendererOptions) (*Renderer, error) {
 	return r, nil
 }
 
-// ErrUnknownFormat is returned by Render for a Format it does not know.
-var ErrUnknownFormat = errors.New("content: unknown format")
+var (
+	// ErrUnknownFormat is returned by Render for a Format it does not know.
+	ErrUnknownFormat = errors.New("content: unknown format")
+	// ErrTooLong is returned by Render for input above MaxInputBytes.
+	ErrTooLong = errors.New("content: input too long")
+)
 
 // Render converts text in the given format to sanitised HTML and collects
 // its mentions and hashtags. resolve may be nil, in which case no mention
 // is linked.
 func (r *Renderer) Render(text string, format Format, resolve MentionResolver) (Rendered, error) {
+	if len(text) > r.maxBytes {
+		return Rendered{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLong, len(text), r.maxBytes)
+	}
 	out := Rendered{Text: text}
 	// Invalid UTF-8 would otherwise reach clients as-is inside text nodes;
 	// normalising first keeps every later stage working on valid strings.

@@ -191,6 +191,19 @@ func TestRenderUnknownFormat(t *testing.T) {
 	}
 }
 
+func TestRenderTooLong(t *testing.T) {
+	r, err := NewRenderer(RendererOptions{BaseURL: testBase, MaxInputBytes: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Render("0123456789", FormatMarkdown, nil); err != nil {
+		t.Errorf("at the limit: %v", err)
+	}
+	if _, err := r.Render("0123456789a", FormatMarkdown, nil); !errors.Is(err, ErrTooLong) {
+		t.Errorf("err = %v, want ErrTooLong", err)
+	}
+}
+
 func TestNewRendererValidatesBaseURL(t *testing.T) {
 	tests := []struct {
 		base string

@@ -103,9 +103,11 @@ func scanURL(s string, i int) (token, bool) {
 	return token{kind: tokURL, start: i, end: end}, true
 }
 
-// trimURLEnd drops sentence punctuation after a URL and a closing bracket
-// that has no opening partner inside it ("(see https://x.example/a)").
+// trimURLEnd drops sentence punctuation after a URL and closing brackets
+// that have no opening partner inside it ("(see https://x.example/a)").
+// Bracket balance is counted once, so a long run of ")" stays linear.
 func trimURLEnd(s string, bodyStart, end int) int {
+	var balance map[rune]int // closers minus openers, computed lazily
 	for end > bodyStart {
 		r, size := utf8.DecodeLastRuneInString(s[:end])
 		switch r {
@@ -113,8 +115,15 @@ func trimURLEnd(s string, bodyStart, end int) int {
 			end -= size
 			continue
 		case ')', ']', '}':
-			body := s[bodyStart:end]
-			if strings.Count(body, openerOf(r)) < strings.Count(body, string(r)) {
+			if balance == nil {
+				body := s[bodyStart:end]
+				balance = map[rune]int{}
+				for _, c := range [...]rune{')', ']', '}'} {
+					balance[c] = strings.Count(body, string(c)) - strings.Count(body, openerOf(c))
+				}
+			}
+			if balance[r] > 0 {
+				balance[r]--
 				end -= size
 				continue
 			}
