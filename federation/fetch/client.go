@@ -190,4 +190,3 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (g *guard) CloseIdleConnections() { g.next.CloseIdleConnections() }
-

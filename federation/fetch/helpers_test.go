@@ -1,9 +1,10 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"crypto/rsa"
+	"io"
 	"net/http"
 	"net/netip"
 	"os"
@@ -50,6 +51,7 @@ func verifying(t *testing.T, pub *rsa.PublicKey, failures *atomic.Int32, h http.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := &httpsig.Verifier{Keys: oneKey{pub}, Host: r.Host, Now: time.Now}
 		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		if _, err := v.Verify(r.Context(), r, body); err != nil {
 			failures.Add(1)
 			t.Logf("server: %s %s: %v", r.Method, r.URL, err)
