@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/guildhall/guildhall/cmd/instance/server"
+)
+
+// env looks variables up; tests pass their own.
+type env struct{ lookup func(string) (string, bool) }
+
+const usage = `Guildhall: a federated social network server for councils and public bodies.
+
+Usage:
+  instance [serve] [flags]          run the server (the default command)
+  instance migrate [flags]          apply database migrations and exit
+  instance admin create-user --username U --email E --password P [--admin] [flags]
+                                    create a local account (--password - reads it from stdin)
+  instance admin token --username U [--scopes "read write follow push"] [flags]
+                                    print a Mastodon API access token for scripts and bots
+  instance version                  print the version
+  instance help                     show this help
+
+Flags (each has an environment variable; a flag given on the command line wins):
+  --host HOST                 GUILDHALL_HOST                   public domain[:port] used in every ActivityPub id (default localhost:8080)
+  --listen ADDR               GUILDHALL_LISTEN                 listen address (default 127.0.0.1:8080)
+  --db DSN                    GUILDHALL_DB                     sqlite:PATH or postgres://… URL (default sqlite:./data/guildhall.db)
+  --insecure-http             GUILDHALL_INSECURE_HTTP          ids and links use http:// (development and tests only)
+  --allow-private-networks    GUILDHALL_ALLOW_PRIVATE_NETWORKS permit outgoing requests to loopback/private addresses
+  --log-level LEVEL           GUILDHALL_LOG_LEVEL              debug, info, warn or error (default info)
+  --log-format FORMAT         GUILDHALL_LOG_FORMAT             text or json (default text)
+`
+
+// exitUsage is returned for bad command lines, exitFailure for everything else that went wrong.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+func run(ctx context.Context, args []string, e env, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = cmdServe(ctx, args, e, stderr)
+	case "migrate":
+		err = cmdMigrate(ctx, args, e, stdout, stderr)
+	case "admin":
+		err = cmdAdmin(ctx, args, e, stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "guildhall %s\n", server.Version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "instance: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "Run 'instance help' for usage.")
+		return exitUsage
+	}
+	return exitFailure
+}
+
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+// configFlags registers the shared configuration flags on fs. After fs.Parse, call the returned
+// function to apply environment variables to every flag not set on the command line and validate.
+func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
+	cfg := server.Defaults()
+	fs.StringVar(&cfg.Host, "host", cfg.Host, "")
+	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "")
+	fs.BoolVar(&cfg.InsecureHTTP, "insecure-http", false, "")
+	fs.BoolVar(&cfg.AllowPrivateNetworks, "allow-private-networks", false, "")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "")
+	return &cfg, func() error {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		strs := []struct {
+			flag, env string
+			dst       *string
+		}{
+			{"host", "GUILDHALL_HOST", &cfg.Host}, {"listen", "GUILDHALL_LISTEN", &cfg.Listen},
+			{"db", "GUILDHALL_DB", &cfg.DB}, {"log-level", "GUILDHALL_LOG_LEVEL", &cfg.LogLevel},
+			{"log-format", "GUILDHALL_LOG_FORMAT", &cfg.LogFormat},
+		}
+		for _, s := range strs {
+			if v, ok := e.lookup(s.env); ok && !set[s.flag] {
+				*s.dst = v
+			}
+		}
+		bools := []struct {
+			flag, env string
+			dst       *bool
+		}{
+			{"insecure-http", "GUILDHALL_INSECURE_HTTP", &cfg.InsecureHTTP},
+			{"allow-private-networks", "GUILDHALL_ALLOW_PRIVATE_NETWORKS", &cfg.AllowPrivateNetworks},
+		}
+		for _, b := range bools {
+			if v, ok := e.lookup(b.env); ok && !set[b.flag] {
+				parsed, err := strconv.ParseBool(strings.TrimSpace(v))
+				if err != nil {
+					return &server.FieldError{Flag: b.flag, Env: b.env, Problem: fmt.Sprintf("%q is not a boolean (use true or false)", v)}
+				}
+				*b.dst = parsed
+			}
+		}
+		return cfg.Validate()
+	}
+}
+
+// parse parses fs and turns flag-package errors into usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usageError{"see the flags below"}
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+func newLogger(cfg *server.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func cmdServe(ctx context.Context, args []string, e env, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg, finish := configFlags(fs, e)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := finish(); err != nil {
+		return usageError{err.Error()}
+	}
+	log := newLogger(cfg, stderr)
+	inst, err := server.New(ctx, *cfg, server.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer inst.Close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	return inst.Serve(ctx, ln, 25*time.Second)
+}

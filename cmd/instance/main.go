@@ -1,0 +1,16 @@
+// Command instance runs a Guildhall server and its administration commands.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{os.LookupEnv}, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

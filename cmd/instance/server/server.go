@@ -1,0 +1,205 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+	"github.com/gorilla/mux"
+
+	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/storage"
+	"github.com/guildhall/guildhall/ui/password"
+	"github.com/guildhall/guildhall/ui/web"
+)
+
+// Version is the Guildhall release; cmd/instance may override it at link time.
+var Version = "0.1.0"
+
+// Options are the parts of an instance a test may replace. The zero value is production.
+type Options struct {
+	Logger    *slog.Logger
+	Passwords activitypub.PasswordHasher
+	// Transport is used for every outgoing request (tests route *.test names to local servers).
+	Transport http.RoundTripper
+}
+
+// Instance is one running Guildhall: its store, service and HTTP handler.
+type Instance struct {
+	Config  Config
+	Store   *storage.Store
+	Service *activitypub.Service
+	Handler http.Handler
+	log     *slog.Logger
+	metrics *metrics.Set
+	opts    Options
+}
+
+// Open opens and migrates the database, builds the domain service and makes sure the instance
+// actor exists. Administration commands use it without starting the HTTP surfaces.
+func Open(ctx context.Context, cfg Config, o Options) (*Instance, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Passwords == nil {
+		o.Passwords = password.Default()
+	}
+	st, err := storage.Open(ctx, cfg.DB, storage.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	inst := &Instance{Config: cfg, Store: st, log: log, metrics: metrics.NewSet(), opts: o}
+	if err := inst.prepare(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return inst, nil
+}
+
+func (in *Instance) prepare(ctx context.Context) error {
+	if err := in.Store.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	svc, err := activitypub.NewService(activitypub.Options{
+		Host: in.Config.Host, Scheme: in.Config.Scheme(), Store: in.Store,
+		Passwords: in.opts.Passwords, Logger: in.log,
+	})
+	if err != nil {
+		return err
+	}
+	in.Service = svc
+	if _, err := svc.EnsureInstanceActor(ctx); err != nil {
+		return fmt.Errorf("instance actor: %w", err)
+	}
+	return nil
+}
+
+// New is Open plus what serving needs: it logs the one-time setup link when there is no
+// administrator yet and builds the HTTP handler.
+func New(ctx context.Context, cfg Config, o Options) (*Instance, error) {
+	in, err := Open(ctx, cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	token, err := in.Service.PrepareSetup(ctx)
+	if err != nil {
+		in.Close()
+		return nil, fmt.Errorf("setup token: %w", err)
+	}
+	if token != "" {
+		in.log.Warn("no administrator yet: open this one-time link to create one",
+			"setup_url", in.SetupURL(token))
+	}
+	if in.Handler, err = in.routes(); err != nil {
+		in.Close()
+		return nil, err
+	}
+	return in, nil
+}
+
+// SetupURL is the link that creates the first administrator.
+func (in *Instance) SetupURL(token string) string {
+	return in.Service.BaseURL() + "/setup?token=" + token
+}
+
+// routes is the one place where every surface is mounted.
+func (in *Instance) routes() (http.Handler, error) {
+	r := mux.NewRouter()
+	r.Use(nameRoute)
+	r.HandleFunc("/healthz", in.healthz).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", in.readyz).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/metrics", in.serveMetrics).Methods(http.MethodGet)
+
+	wh, err := web.New(web.Options{
+		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
+		RequestID: RequestID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	wh.Routes(r)
+	r.NotFoundHandler = wh.NotFound()
+	return observe(in.log, in.metrics, recoverPanics(in.log, r)), nil
+}
+
+func (in *Instance) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+func (in *Instance) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := in.Store.Ping(ctx); err != nil {
+		in.log.ErrorContext(ctx, "readiness check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "database unreachable\n")
+		return
+	}
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	in.metrics.WritePrometheus(w)
+	writer, reader := in.Store.Stats()
+	for _, p := range []struct {
+		name  string
+		stats sql.DBStats
+	}{{"writer", writer}, {"reader", reader}} {
+		s := p.stats
+		fmt.Fprintf(w, "guildhall_db_open_connections{pool=%q} %d\n", p.name, s.OpenConnections)
+		fmt.Fprintf(w, "guildhall_db_in_use_connections{pool=%q} %d\n", p.name, s.InUse)
+		fmt.Fprintf(w, "guildhall_db_idle_connections{pool=%q} %d\n", p.name, s.Idle)
+		fmt.Fprintf(w, "guildhall_db_wait_count_total{pool=%q} %d\n", p.name, s.WaitCount)
+		fmt.Fprintf(w, "guildhall_db_wait_seconds_total{pool=%q} %g\n", p.name, s.WaitDuration.Seconds())
+	}
+	metrics.WriteProcessMetrics(w)
+}
+
+// Serve runs the HTTP server on ln until ctx is cancelled, then shuts down gracefully: in-flight
+// requests get up to grace to finish.
+func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           in.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(in.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	in.log.Info("serving", "listen", ln.Addr().String(), "url", in.Service.BaseURL(), "version", Version)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	in.log.Info("shutting down: finishing in-flight requests", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		in.log.Warn("grace period over: closing remaining connections")
+		_ = srv.Close()
+	}
+	<-errc
+	return nil
+}
+
+// Close releases the database.
+func (in *Instance) Close() error { return in.Store.Close() }
