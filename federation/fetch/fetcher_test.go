@@ -1,6 +1,8 @@
 package fetch
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -270,5 +272,30 @@ func TestGetJSON(t *testing.T) {
 	}
 	if err := NewFetcher(Options{}).GetJSON(context.Background(), srv.URL+"/.well-known/webfinger", "application/jrd+json", &wf); !errors.Is(err, ErrForbiddenAddress) {
 		t.Fatalf("private address: err = %v", err)
+	}
+}
+
+// TestGetCountsAfterDecompression: a small gzip body that inflates past the
+// cap is refused, not read into memory (RES-08d).
+func TestGetCountsAfterDecompression(t *testing.T) {
+	var compressed bytes.Buffer
+	zw := gzip.NewWriter(&compressed)
+	zw.Write([]byte(`{"id":"`))
+	zw.Write(bytes.Repeat([]byte("a"), 2<<20))
+	zw.Write([]byte(`"}`))
+	zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/activity+json")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", fmt.Sprint(compressed.Len()))
+		w.Write(compressed.Bytes())
+	}))
+	defer srv.Close()
+	if compressed.Len() > DefaultMaxBody/4 {
+		t.Fatalf("test body compressed to %d bytes, too big to prove anything", compressed.Len())
+	}
+	_, err := NewFetcher(loopbackOnly(Options{})).Get(context.Background(), srv.URL+"/bomb", nil)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 }
