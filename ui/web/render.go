@@ -91,7 +91,8 @@ func (in input) DescribedBy() string {
 
 func parsePages(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset": a.url,
+		"asset":        a.url,
+		"passwordHint": func() string { return passwordHint },
 		// field builds an input from the view, so templates cannot forget the label, the error
 		// or the rule that passwords are never echoed.
 		"field": func(v view, id, label, typ, autocomplete, hint string) input {

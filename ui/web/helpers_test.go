@@ -1,0 +1,216 @@
+package web_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gorilla/mux"
+
+	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/storage"
+	"github.com/guildhall/guildhall/storage/storagetest"
+	"github.com/guildhall/guildhall/ui/password"
+	"github.com/guildhall/guildhall/ui/web"
+)
+
+const (
+	testRequestID = "req-7f3a9"
+	adminPassword = "correct horse battery staple"
+)
+
+// testKey is one RSA key shared by every account the tests create: generating 2048-bit keys
+// under -race would dominate the run time, and no test here looks at keys.
+var testKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+
+// env is one running web UI over a fresh SQLite store and the real domain service.
+type env struct {
+	t          *testing.T
+	srv        *httptest.Server
+	svc        *activitypub.Service
+	store      *storage.Store
+	client     *http.Client
+	setupToken string
+}
+
+type envOptions struct {
+	secure bool // serve over TLS with SecureCookies
+}
+
+func newEnv(t *testing.T, o envOptions) *env {
+	t.Helper()
+	st := storagetest.OpenSQLite(t)
+	srv := httptest.NewUnstartedServer(nil)
+	scheme := "http"
+	if o.secure {
+		scheme = "https"
+	}
+	svc, err := activitypub.NewService(activitypub.Options{
+		Host: srv.Listener.Addr().String(), Scheme: scheme, Store: st,
+		Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
+		Logger:    slog.New(slog.DiscardHandler),
+		NewKey:    testKey,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Options{
+		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
+		RequestID: func(context.Context) string { return testRequestID },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mux.NewRouter()
+	h.Routes(r)
+	r.NotFoundHandler = h.NotFound()
+	srv.Config.Handler = r
+	if o.secure {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
+
+	token, err := svc.PrepareSetup(t.Context())
+	if err != nil || token == "" {
+		t.Fatalf("PrepareSetup = %q, %v", token, err)
+	}
+	return &env{t: t, srv: srv, svc: svc, store: st, client: newClient(t, srv), setupToken: token}
+}
+
+// newClient is a browser stand-in: it keeps cookies and does not follow redirects, so tests see
+// each 303 and its Location.
+func newClient(t *testing.T, srv *httptest.Server) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A copy: srv.Client() returns one shared client, and each browser needs its own jar.
+	c := *srv.Client()
+	c.Jar = jar
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+// page is a response with its body read.
+type page struct {
+	*http.Response
+	body string
+}
+
+func (e *env) do(c *http.Client, req *http.Request) page {
+	e.t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return page{Response: resp, body: string(b)}
+}
+
+func (e *env) get(c *http.Client, path string) page {
+	e.t.Helper()
+	req, err := http.NewRequestWithContext(e.t.Context(), http.MethodGet, e.srv.URL+path, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.do(c, req)
+}
+
+func (e *env) post(c *http.Client, path string, form url.Values) page {
+	e.t.Helper()
+	return e.do(c, e.formRequest(path, form))
+}
+
+// formRequest is a POST as a browser form would send it.
+func (e *env) formRequest(path string, form url.Values) *http.Request {
+	e.t.Helper()
+	req, err := http.NewRequestWithContext(e.t.Context(), http.MethodPost, e.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+var csrfPattern = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrf is the token of the first form on a page.
+func (p page) csrf(t *testing.T) string {
+	t.Helper()
+	m := csrfPattern.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no csrf_token on page (status %d):\n%s", p.StatusCode, p.body)
+	}
+	return m[1]
+}
+
+func (p page) wantStatus(t *testing.T, want int) {
+	t.Helper()
+	if p.StatusCode != want {
+		t.Fatalf("%s %s: status %d, want %d\n%s", p.Request.Method, p.Request.URL.Path, p.StatusCode, want, p.body)
+	}
+}
+
+func (p page) wantRedirect(t *testing.T, location string) {
+	t.Helper()
+	p.wantStatus(t, http.StatusSeeOther)
+	if got := p.Header.Get("Location"); got != location {
+		t.Fatalf("Location = %q, want %q", got, location)
+	}
+}
+
+func (p page) wantBody(t *testing.T, substrings ...string) {
+	t.Helper()
+	for _, s := range substrings {
+		if !strings.Contains(p.body, s) {
+			t.Errorf("page does not contain %q:\n%s", s, p.body)
+		}
+	}
+}
+
+// adminForm is a valid setup form; tests change one field at a time.
+func (e *env) adminForm(csrf string) url.Values {
+	return url.Values{
+		"csrf_token": {csrf}, "token": {e.setupToken},
+		"username": {"jo"}, "email": {"jo.bloggs@council.example"}, "display_name": {"Jo Bloggs"},
+		"password": {adminPassword}, "password_confirm": {adminPassword},
+	}
+}
+
+// setupAdmin walks the setup link with c, leaving c signed in as the administrator "jo".
+func (e *env) setupAdmin(c *http.Client) {
+	e.t.Helper()
+	form := e.get(c, "/setup?token="+url.QueryEscape(e.setupToken))
+	form.wantStatus(e.t, http.StatusOK)
+	e.post(c, "/setup", e.adminForm(form.csrf(e.t))).wantRedirect(e.t, "/")
+}
+
+// signIn submits the sign-in form with c and returns the response to the POST.
+func (e *env) signIn(c *http.Client, login, pw, next string) page {
+	e.t.Helper()
+	form := e.get(c, "/login")
+	return e.post(c, "/login", url.Values{
+		"csrf_token": {form.csrf(e.t)}, "login": {login}, "password": {pw}, "next": {next},
+	})
+}
+
+// errorSummary is the error summary block of a page, for comparing two failures.
+var summaryPattern = regexp.MustCompile(`(?s)<div class="error-summary".*?</div>`)
+
+func (p page) errorSummary() string { return summaryPattern.FindString(p.body) }
