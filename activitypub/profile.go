@@ -1,0 +1,124 @@
+package activitypub
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Profile limits, as in Mastodon.
+const (
+	MaxDisplayNameChars = 100
+	MaxNoteChars        = 500
+	MaxProfileFields    = 4
+	MaxFieldChars       = 255
+)
+
+// ProfileInput changes a local profile; nil fields are left as they are.
+type ProfileInput struct {
+	DisplayName  *string
+	Note         *string
+	Locked       *bool
+	Bot          *bool
+	Discoverable *bool
+	// Fields replaces the metadata rows when not nil (values are plain text; links are found).
+	Fields *[]Field
+}
+
+// UpdateProfile changes a local account's profile and federates an Update of its actor to
+// followers, in one transaction.
+func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileInput) (*Actor, error) {
+	const op = "activitypub.UpdateProfile"
+	a, err := s.store.ActorByID(ctx, acct.Actor.ID)
+	if err != nil {
+		return nil, Wrap(op, err)
+	}
+	if in.DisplayName != nil {
+		name := strings.TrimSpace(*in.DisplayName)
+		if utf8.RuneCountInString(name) > MaxDisplayNameChars {
+			return nil, E(op, Invalid, fmt.Sprintf("Validation failed: Display name is too long (maximum is %d characters)", MaxDisplayNameChars))
+		}
+		a.DisplayName = name
+	}
+	if in.Note != nil {
+		note := strings.TrimSpace(*in.Note)
+		if utf8.RuneCountInString(note) > MaxNoteChars {
+			return nil, E(op, Invalid, fmt.Sprintf("Validation failed: Note is too long (maximum is %d characters)", MaxNoteChars))
+		}
+		a.SummarySource, a.Summary = note, ""
+		if note != "" {
+			if s.render == nil {
+				return nil, E(op, Other, "no renderer configured")
+			}
+			_, r, err := s.renderLocal(ctx, note, FormatPlain)
+			if err != nil {
+				return nil, Wrap(op, err)
+			}
+			a.Summary = r.HTML
+		}
+	}
+	if in.Fields != nil {
+		if len(*in.Fields) > MaxProfileFields {
+			return nil, E(op, Invalid, fmt.Sprintf("Validation failed: at most %d profile fields", MaxProfileFields))
+		}
+		fields := []Field{}
+		for _, f := range *in.Fields {
+			name, value := strings.TrimSpace(f.Name), strings.TrimSpace(f.Value)
+			if name == "" && value == "" {
+				continue
+			}
+			if utf8.RuneCountInString(name) > MaxFieldChars || utf8.RuneCountInString(value) > MaxFieldChars {
+				return nil, E(op, Invalid, fmt.Sprintf("Validation failed: profile fields are at most %d characters", MaxFieldChars))
+			}
+			html, err := s.renderInline(value)
+			if err != nil {
+				return nil, Wrap(op, err)
+			}
+			fields = append(fields, Field{Name: name, Value: html})
+		}
+		a.Fields = fields
+	}
+	if in.Locked != nil {
+		a.ManuallyApproves = *in.Locked
+	}
+	if in.Bot != nil {
+		a.Bot = *in.Bot
+	}
+	if in.Discoverable != nil {
+		a.Discoverable = *in.Discoverable
+	}
+	a.UpdatedAt = s.Now()
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateActor(ctx, a); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, a, Activity{
+			ID: a.URI + "#updates/" + s.NewID(), Type: "Update", Object: a.URI,
+			To: []string{PublicAudience}, Cc: []string{a.FollowersURI},
+		})
+	})
+	if err != nil {
+		return nil, Wrap(op, err)
+	}
+	return a, nil
+}
+
+// renderInline renders one line of plain text (a profile field value) without the paragraph.
+func (s *Service) renderInline(text string) (string, error) {
+	if text == "" {
+		return "", nil
+	}
+	if s.render == nil {
+		return "", E("activitypub.renderInline", Other, "no renderer configured")
+	}
+	r, err := s.render.Render(text, FormatPlain, nil)
+	if err != nil {
+		return "", err
+	}
+	html := strings.TrimSpace(r.HTML)
+	if strings.HasPrefix(html, "<p>") && strings.HasSuffix(html, "</p>") && strings.Count(html, "<p>") == 1 {
+		html = html[3 : len(html)-4]
+	}
+	return html, nil
+}
