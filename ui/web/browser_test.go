@@ -72,12 +72,22 @@ func TestBrowserJourney(t *testing.T) {
 		}
 	}
 
-	step("fill in the setup form",
+	step("fill in the setup form, mistyping the confirmation",
 		chromedp.Navigate(e.srv.URL+"/setup?token="+url.QueryEscape(e.setupToken)),
 		chromedp.WaitVisible(css("#username")),
 		chromedp.SendKeys(css("#username"), "jo"),
 		chromedp.SendKeys(css("#email"), "jo.bloggs@council.example"),
 		chromedp.SendKeys(css("#display_name"), "Jo Bloggs"),
+		chromedp.SendKeys(css("#password"), adminPassword),
+		chromedp.SendKeys(css("#password_confirm"), "a different password"),
+		submit,
+		chromedp.WaitVisible(css(".error-summary")),
+	)
+	if msg := read(".error-summary"); !strings.Contains(msg, "The passwords do not match") {
+		t.Errorf("setup error says %q", msg)
+	}
+	screenshot("setup-error")
+	step("correct the passwords",
 		chromedp.SendKeys(css("#password"), adminPassword),
 		chromedp.SendKeys(css("#password_confirm"), adminPassword),
 		submit,
