@@ -138,9 +138,22 @@ func (s *Service) newLocalActor(kind ActorKind, username, displayName string) (*
 	return a, privPEM, nil
 }
 
-// EnsureInstanceActor creates the server's own actor on first start and returns it.
+// EnsureInstanceActor creates the server's own actor on first start and returns it. It refuses to
+// run a database under another host than the one it was created for: every id stored in it, and
+// every follower elsewhere, names that host.
 func (s *Service) EnsureInstanceActor(ctx context.Context) (*Actor, error) {
 	const op = "activitypub.EnsureInstanceActor"
+	host, err := s.store.Setting(ctx, "host")
+	switch {
+	case IsNotFound(err):
+		if err := s.store.SetSetting(ctx, "host", s.host); err != nil {
+			return nil, Wrap(op, err)
+		}
+	case err != nil:
+		return nil, Wrap(op, err)
+	case host != s.host:
+		return nil, E(op, Invalid, fmt.Sprintf("this database belongs to the instance at %q, not %q: the host is part of every ActivityPub id and cannot change", host, s.host))
+	}
 	a, err := s.store.ActorByURI(ctx, s.InstanceActorURI())
 	if err == nil {
 		return a, nil
