@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/ui/password"
 	"github.com/guildhall/guildhall/ui/web"
@@ -71,9 +72,13 @@ func (in *Instance) prepare(ctx context.Context) error {
 	if err := in.Store.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
+	render, err := content.NewDomain(in.Config.Scheme() + "://" + in.Config.Host)
+	if err != nil {
+		return err
+	}
 	svc, err := activitypub.NewService(activitypub.Options{
 		Host: in.Config.Host, Scheme: in.Config.Scheme(), Store: in.Store,
-		Passwords: in.opts.Passwords, Logger: in.log,
+		Passwords: in.opts.Passwords, Logger: in.log, Renderer: render,
 	})
 	if err != nil {
 		return err
