@@ -51,7 +51,3 @@ type Event struct {
 type Events interface {
 	Publish(ctx context.Context, e Event)
 }
-
-type noEvents struct{}
-
-func (noEvents) Publish(context.Context, Event) {}

@@ -193,7 +193,7 @@ func TestFirstRunSetupSignInSignOut(t *testing.T) {
 	if code, _, _ := b.get(base + "/"); code != http.StatusOK {
 		t.Fatalf("forged logout signed us out: %d", code)
 	}
-	code, _, hdr = b.post(base+"/logout", url.Values{"csrf_token": {csrfFrom(t, home)}})
+	code, _, _ = b.post(base+"/logout", url.Values{"csrf_token": {csrfFrom(t, home)}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("logout: %d", code)
 	}
