@@ -229,7 +229,7 @@ func TestVerifyRefusesHMACConfusion(t *testing.T) {
 			mac := hmac.New(sha256.New, []byte(pemPub))
 			mac.Write([]byte(str))
 			s.sigValue = base64.StdEncoding.EncodeToString(mac.Sum(nil))
-			r, body = s.request(t, key)
+			r, body := s.request(t, key)
 			v := &httpsig.Verifier{Keys: staticResolver(&key.PublicKey), Host: ourHost, Now: func() time.Time { return testNow }}
 			if _, err := v.Verify(context.Background(), r, body); err == nil {
 				t.Fatal("HMAC keyed with the public key was accepted")
