@@ -92,7 +92,30 @@ func (s *Service) SetResolver(r Resolver) { s.resolver = r }
 // SetEvents connects a listener for domain events (the streaming API).
 func (s *Service) SetEvents(e Events) { s.events = e }
 
+type pendingEventsKey struct{}
+
+// inTx runs fn in a store transaction and publishes the events fn raised only once it commits, so
+// a streaming client never hears of a row it cannot read yet, or of one rolled back.
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, nested := ctx.Value(pendingEventsKey{}).(*[]Event); nested {
+		return s.store.InTx(ctx, fn)
+	}
+	var pending []Event
+	err := s.store.InTx(context.WithValue(ctx, pendingEventsKey{}, &pending), fn)
+	if err == nil {
+		for _, e := range pending {
+			s.publish(ctx, e)
+		}
+	}
+	return err
+}
+
+// publish hands an event to the listener, or queues it when a transaction is open.
 func (s *Service) publish(ctx context.Context, e Event) {
+	if pending, ok := ctx.Value(pendingEventsKey{}).(*[]Event); ok {
+		*pending = append(*pending, e)
+		return
+	}
 	if s.events != nil {
 		s.events.Publish(ctx, e)
 	}

@@ -109,7 +109,7 @@ func (s *Service) EditStatus(ctx context.Context, author *Account, id string, in
 	for _, aid := range pin.AttachmentIDs {
 		st.Attachments = append(st.Attachments, Attachment{ID: aid})
 	}
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	err = s.inTx(ctx, func(ctx context.Context) error {
 		if err := s.store.AddStatusEdit(ctx, prev); err != nil {
 			return err
 		}
@@ -147,7 +147,7 @@ func (s *Service) DeleteStatus(ctx context.Context, by *Account, id string) (*St
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	err = s.inTx(ctx, func(ctx context.Context) error {
 		if err := s.store.MarkStatusDeleted(ctx, st.ID, s.Now()); err != nil {
 			return err
 		}
