@@ -12,9 +12,9 @@ func TestPostReachesHomesNotificationsAndOutbox(t *testing.T) {
 		author, follower, mentioned, other := w.user("author"), w.user("follower"), w.user("mentioned"), w.user("other")
 		w.follow(follower, author)
 		tests := []struct {
-			vis                            ap.Visibility
+			vis                             ap.Visibility
 			inFollowerHome, inMentionedHome bool
-			federates                      bool
+			federates                       bool
 		}{
 			{ap.Public, true, false, true},
 			{ap.Unlisted, true, false, true},
