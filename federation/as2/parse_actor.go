@@ -25,19 +25,31 @@ type (
 	withPreferredUsername interface {
 		GetActivityStreamsPreferredUsername() vocab.ActivityStreamsPreferredUsernameProperty
 	}
-	withInbox     interface{ GetActivityStreamsInbox() vocab.ActivityStreamsInboxProperty }
-	withOutbox    interface{ GetActivityStreamsOutbox() vocab.ActivityStreamsOutboxProperty }
+	withInbox interface {
+		GetActivityStreamsInbox() vocab.ActivityStreamsInboxProperty
+	}
+	withOutbox interface {
+		GetActivityStreamsOutbox() vocab.ActivityStreamsOutboxProperty
+	}
 	withFollowers interface {
 		GetActivityStreamsFollowers() vocab.ActivityStreamsFollowersProperty
 	}
 	withFollowing interface {
 		GetActivityStreamsFollowing() vocab.ActivityStreamsFollowingProperty
 	}
-	withFeatured     interface{ GetTootFeatured() vocab.TootFeaturedProperty }
-	withDiscoverable interface{ GetTootDiscoverable() vocab.TootDiscoverableProperty }
-	withIcon         interface{ GetActivityStreamsIcon() vocab.ActivityStreamsIconProperty }
-	withImage        interface{ GetActivityStreamsImage() vocab.ActivityStreamsImageProperty }
-	withPublicKey    interface {
+	withFeatured interface {
+		GetTootFeatured() vocab.TootFeaturedProperty
+	}
+	withDiscoverable interface {
+		GetTootDiscoverable() vocab.TootDiscoverableProperty
+	}
+	withIcon interface {
+		GetActivityStreamsIcon() vocab.ActivityStreamsIconProperty
+	}
+	withImage interface {
+		GetActivityStreamsImage() vocab.ActivityStreamsImageProperty
+	}
+	withPublicKey interface {
 		GetW3IDSecurityV1PublicKey() vocab.W3IDSecurityV1PublicKeyProperty
 	}
 )

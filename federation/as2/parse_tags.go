@@ -7,7 +7,9 @@ import (
 )
 
 type (
-	withTag        interface{ GetActivityStreamsTag() vocab.ActivityStreamsTagProperty }
+	withTag interface {
+		GetActivityStreamsTag() vocab.ActivityStreamsTagProperty
+	}
 	withAttachment interface {
 		GetActivityStreamsAttachment() vocab.ActivityStreamsAttachmentProperty
 	}

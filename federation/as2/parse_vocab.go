@@ -11,28 +11,66 @@ import (
 // Small views over go-fed's generated types. go-fed gives every type its own getters, so these
 // interfaces let one function read, say, "to" from a Create, a Note or an Announce alike.
 type (
-	withTo           interface{ GetActivityStreamsTo() vocab.ActivityStreamsToProperty }
-	withCc           interface{ GetActivityStreamsCc() vocab.ActivityStreamsCcProperty }
-	withAudience     interface{ GetActivityStreamsAudience() vocab.ActivityStreamsAudienceProperty }
-	withActor        interface{ GetActivityStreamsActor() vocab.ActivityStreamsActorProperty }
-	withObject       interface{ GetActivityStreamsObject() vocab.ActivityStreamsObjectProperty }
-	withTarget       interface{ GetActivityStreamsTarget() vocab.ActivityStreamsTargetProperty }
-	withPublished    interface{ GetActivityStreamsPublished() vocab.ActivityStreamsPublishedProperty }
-	withUpdated      interface{ GetActivityStreamsUpdated() vocab.ActivityStreamsUpdatedProperty }
-	withContent      interface{ GetActivityStreamsContent() vocab.ActivityStreamsContentProperty }
-	withSummary      interface{ GetActivityStreamsSummary() vocab.ActivityStreamsSummaryProperty }
-	withName         interface{ GetActivityStreamsName() vocab.ActivityStreamsNameProperty }
+	withTo interface {
+		GetActivityStreamsTo() vocab.ActivityStreamsToProperty
+	}
+	withCc interface {
+		GetActivityStreamsCc() vocab.ActivityStreamsCcProperty
+	}
+	withAudience interface {
+		GetActivityStreamsAudience() vocab.ActivityStreamsAudienceProperty
+	}
+	withActor interface {
+		GetActivityStreamsActor() vocab.ActivityStreamsActorProperty
+	}
+	withObject interface {
+		GetActivityStreamsObject() vocab.ActivityStreamsObjectProperty
+	}
+	withTarget interface {
+		GetActivityStreamsTarget() vocab.ActivityStreamsTargetProperty
+	}
+	withPublished interface {
+		GetActivityStreamsPublished() vocab.ActivityStreamsPublishedProperty
+	}
+	withUpdated interface {
+		GetActivityStreamsUpdated() vocab.ActivityStreamsUpdatedProperty
+	}
+	withContent interface {
+		GetActivityStreamsContent() vocab.ActivityStreamsContentProperty
+	}
+	withSummary interface {
+		GetActivityStreamsSummary() vocab.ActivityStreamsSummaryProperty
+	}
+	withName interface {
+		GetActivityStreamsName() vocab.ActivityStreamsNameProperty
+	}
 	withAttributedTo interface {
 		GetActivityStreamsAttributedTo() vocab.ActivityStreamsAttributedToProperty
 	}
-	withInReplyTo  interface{ GetActivityStreamsInReplyTo() vocab.ActivityStreamsInReplyToProperty }
-	withURL        interface{ GetActivityStreamsUrl() vocab.ActivityStreamsUrlProperty }
-	withMediaType  interface{ GetActivityStreamsMediaType() vocab.ActivityStreamsMediaTypeProperty }
-	withWidth      interface{ GetActivityStreamsWidth() vocab.ActivityStreamsWidthProperty }
-	withHeight     interface{ GetActivityStreamsHeight() vocab.ActivityStreamsHeightProperty }
-	withHref       interface{ GetActivityStreamsHref() vocab.ActivityStreamsHrefProperty }
-	withBlurhash   interface{ GetTootBlurhash() vocab.TootBlurhashProperty }
-	withContextRef interface{ GetActivityStreamsContext() vocab.ActivityStreamsContextProperty }
+	withInReplyTo interface {
+		GetActivityStreamsInReplyTo() vocab.ActivityStreamsInReplyToProperty
+	}
+	withURL interface {
+		GetActivityStreamsUrl() vocab.ActivityStreamsUrlProperty
+	}
+	withMediaType interface {
+		GetActivityStreamsMediaType() vocab.ActivityStreamsMediaTypeProperty
+	}
+	withWidth interface {
+		GetActivityStreamsWidth() vocab.ActivityStreamsWidthProperty
+	}
+	withHeight interface {
+		GetActivityStreamsHeight() vocab.ActivityStreamsHeightProperty
+	}
+	withHref interface {
+		GetActivityStreamsHref() vocab.ActivityStreamsHrefProperty
+	}
+	withBlurhash interface {
+		GetTootBlurhash() vocab.TootBlurhashProperty
+	}
+	withContextRef interface {
+		GetActivityStreamsContext() vocab.ActivityStreamsContextProperty
+	}
 )
 
 // idIter is what every go-fed iterator over object-or-IRI values offers.
