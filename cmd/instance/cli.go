@@ -38,6 +38,7 @@ Flags (each has an environment variable; a flag given on the command line wins):
   --allow-private-networks    GUILDHALL_ALLOW_PRIVATE_NETWORKS permit outgoing requests to loopback/private addresses
   --log-level LEVEL           GUILDHALL_LOG_LEVEL              debug, info, warn or error (default info)
   --log-format FORMAT         GUILDHALL_LOG_FORMAT             text or json (default text)
+  --trusted-proxies CIDRS     GUILDHALL_TRUSTED_PROXIES        proxies whose X-Forwarded-For names the client (loopback always)
 `
 
 // exitUsage is returned for bad command lines, exitFailure for everything else that went wrong.
@@ -94,6 +95,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 	fs.BoolVar(&cfg.AllowPrivateNetworks, "allow-private-networks", false, "")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "")
+	proxies := fs.String("trusted-proxies", "", "")
 	return &cfg, func() error {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -104,6 +106,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 			{"host", "GUILDHALL_HOST", &cfg.Host}, {"listen", "GUILDHALL_LISTEN", &cfg.Listen},
 			{"db", "GUILDHALL_DB", &cfg.DB}, {"log-level", "GUILDHALL_LOG_LEVEL", &cfg.LogLevel},
 			{"log-format", "GUILDHALL_LOG_FORMAT", &cfg.LogFormat},
+			{"trusted-proxies", "GUILDHALL_TRUSTED_PROXIES", proxies},
 		}
 		for _, s := range strs {
 			if v, ok := e.lookup(s.env); ok && !set[s.flag] {
@@ -125,6 +128,10 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 				}
 				*b.dst = parsed
 			}
+		}
+		var err error
+		if cfg.TrustedProxies, err = server.ParseTrustedProxies(*proxies); err != nil {
+			return &server.FieldError{Flag: "trusted-proxies", Env: "GUILDHALL_TRUSTED_PROXIES", Problem: err.Error()}
 		}
 		return cfg.Validate()
 	}

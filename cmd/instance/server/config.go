@@ -6,6 +6,7 @@ package server
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,6 +22,9 @@ type Config struct {
 	AllowPrivateNetworks bool   // outgoing requests may reach loopback/private addresses
 	LogLevel             string // debug, info, warn, error
 	LogFormat            string // text or json
+	// TrustedProxies are the networks whose X-Forwarded-For is believed when finding a client's
+	// address (sign-in rate limits count per address). Loopback is always trusted.
+	TrustedProxies []netip.Prefix
 }
 
 // Defaults are what `instance serve` uses with no flags or environment.
@@ -169,4 +173,25 @@ func redactDSN(dsn string) string {
 		}
 	}
 	return dsn
+}
+
+// ParseTrustedProxies reads a comma-separated list of CIDRs or addresses.
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

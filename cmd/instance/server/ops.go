@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -136,6 +138,44 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				http.Error(w, "internal error (request "+RequestID(r.Context())+")", http.StatusInternalServerError)
 			}
 		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientAddress rewrites RemoteAddr to the client's address when the request came through a
+// trusted proxy: the rightmost X-Forwarded-For entry that is not itself a trusted proxy. Anything
+// else (a direct client) keeps its own address, so a client cannot choose its rate-limit key.
+func clientAddress(trusted []netip.Prefix, next http.Handler) http.Handler {
+	isTrusted := func(a netip.Addr) bool {
+		a = a.Unmap()
+		if a.IsLoopback() {
+			return true
+		}
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		peer, err := netip.ParseAddrPort(r.RemoteAddr)
+		xff := r.Header.Values("X-Forwarded-For")
+		if err == nil && len(xff) > 0 && isTrusted(peer.Addr()) {
+			hops := strings.Split(strings.Join(xff, ","), ",")
+			for i := len(hops) - 1; i >= 0; i-- {
+				a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+				if err != nil {
+					break
+				}
+				if !isTrusted(a) || i == 0 {
+					r2 := r.Clone(r.Context())
+					r2.RemoteAddr = netip.AddrPortFrom(a.Unmap(), 0).String()
+					r = r2
+					break
+				}
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }
