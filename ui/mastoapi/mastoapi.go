@@ -1,0 +1,77 @@
+// Package mastoapi is the Mastodon client API and its OAuth 2 server, so staff can use Mastodon
+// apps (Elk, Phanpy, Tusky, Ivory) against Guildhall. Mastodon's JSON shapes live here and only
+// here; every rule (who may see what, what a valid post is) stays in the domain service.
+package mastoapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/guildhall/guildhall/activitypub"
+)
+
+// Version is what /api/v1/instance reports: a Mastodon version first, because clients gate
+// features on it (Phanpy needs >=4.3), then ours.
+const Version = "4.3.0 (compatible; Guildhall 0.1.0)"
+
+// Options configures a Handler. Service is required.
+type Options struct {
+	Service *activitypub.Service
+	// Logger receives internal errors; slog.Default() when nil.
+	Logger *slog.Logger
+	// Streaming, when set, serves GET /api/v1/streaming (the WebSocket endpoint).
+	Streaming http.Handler
+	// StreamingURL overrides the advertised streaming base (ws:// or wss:// of the host by default).
+	StreamingURL string
+	// Title, Description and ContactEmail describe the instance; Title defaults to the domain.
+	Title        string
+	Description  string
+	ContactEmail string
+	// RateLimit is the number of requests per RateWindow per token (or address when anonymous);
+	// 300 per 5 minutes, as in Mastodon, when zero.
+	RateLimit  int
+	RateWindow time.Duration
+}
+
+// Handler serves the Mastodon client API. Build it with New and mount it with Routes.
+type Handler struct {
+	svc     *activitypub.Service
+	log     *slog.Logger
+	opts    Options
+	limiter *limiter
+	cop     *http.CrossOriginProtection
+}
+
+// New checks the options and returns a Handler.
+func New(o Options) (*Handler, error) {
+	if o.Service == nil {
+		return nil, errors.New("mastoapi.New: Service is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Title == "" {
+		o.Title = o.Service.Domain()
+	}
+	if o.RateLimit <= 0 {
+		o.RateLimit = 300
+	}
+	if o.RateWindow <= 0 {
+		o.RateWindow = 5 * time.Minute
+	}
+	if o.StreamingURL == "" {
+		base := o.Service.BaseURL()
+		o.StreamingURL = "ws" + strings.TrimPrefix(base, "http")
+	}
+	return &Handler{
+		svc: o.Service, log: o.Logger, opts: o,
+		limiter: newLimiter(o.RateLimit, o.RateWindow),
+		cop:     http.NewCrossOriginProtection(),
+	}, nil
+}
+
+// base is the absolute origin used in every URL the API returns.
+func (h *Handler) base() string { return h.svc.BaseURL() }

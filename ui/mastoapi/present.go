@@ -1,0 +1,333 @@
+package mastoapi
+
+import (
+	"context"
+	"html"
+	"strconv"
+	"net/url"
+	"strings"
+
+	"github.com/guildhall/guildhall/activitypub"
+)
+
+// presentAccount renders an actor as a Mastodon Account.
+func (h *Handler) presentAccount(a *activitypub.Actor) account {
+	acct := a.Username
+	if !a.Local() {
+		acct += "@" + a.Domain
+	}
+	avatar := a.AvatarURL
+	if avatar == "" {
+		avatar = h.base() + "/avatars/original/missing.png"
+	}
+	header := a.HeaderURL
+	if header == "" {
+		header = h.base() + "/headers/original/missing.png"
+	}
+	profile := a.URL
+	if profile == "" {
+		profile = a.URI
+	}
+	out := account{
+		ID: a.ID, Username: a.Username, Acct: acct, DisplayName: a.DisplayName, Locked: a.ManuallyApproves,
+		Bot: a.Bot || a.Kind == activitypub.KindService || a.Kind == activitypub.KindApplication,
+		Discoverable: a.Discoverable, Indexable: a.Indexable, Group: a.Kind == activitypub.KindGroup,
+		CreatedAt: fmtTime(a.CreatedAt), Note: a.Summary, URL: profile, URI: a.URI,
+		Avatar: avatar, AvatarStatic: avatar, Header: header, HeaderStatic: header,
+		FollowersCount: a.FollowersCount, FollowingCount: a.FollowingCount, StatusesCount: a.StatusesCount,
+		Emojis: []emoji{}, Roles: []any{}, Fields: presentFields(a.Fields), Noindex: !a.Indexable,
+	}
+	if a.LastStatusAt != nil {
+		d := a.LastStatusAt.UTC().Format("2006-01-02") // a plain date, as Mastodon sends it
+		out.LastStatusAt = &d
+	}
+	return out
+}
+
+func presentFields(fs []activitypub.Field) []field {
+	out := make([]field, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, field{Name: f.Name, Value: f.Value, VerifiedAt: fmtTimePtr(f.VerifiedAt)})
+	}
+	return out
+}
+
+// presentCredentials is verify_credentials' Account with its source.
+func (h *Handler) presentCredentials(ctx context.Context, acct *activitypub.Account) account {
+	a := h.presentAccount(&acct.Actor)
+	fields := make([]field, 0, len(acct.Actor.Fields))
+	for _, f := range acct.Actor.Fields {
+		fields = append(fields, field{Name: f.Name, Value: stripTags(f.Value), VerifiedAt: fmtTimePtr(f.VerifiedAt)})
+	}
+	lang := acct.User.Locale
+	if lang == "" {
+		lang = "en"
+	}
+	a.Source = &source{
+		Privacy: "public", Language: lang, Note: acct.Actor.SummarySource, Fields: fields,
+		Discoverable: acct.Actor.Discoverable, Indexable: acct.Actor.Indexable,
+	}
+	if reqs, err := h.svc.Store().FollowRequests(ctx, acct.Actor.ID, activitypub.Page{Limit: 40}); err == nil {
+		a.Source.FollowRequestsCount = len(reqs)
+	}
+	return a
+}
+
+// presentActors renders actors, keeping their order.
+func (h *Handler) presentActors(actors []*activitypub.Actor) []account {
+	out := make([]account, 0, len(actors))
+	for _, a := range actors {
+		out = append(out, h.presentAccount(a))
+	}
+	return out
+}
+
+// actorsByID loads actors by id, returning them in the order of ids and skipping missing ones.
+func (h *Handler) actorsByID(ctx context.Context, ids []string) ([]*activitypub.Actor, error) {
+	if len(ids) == 0 {
+		return []*activitypub.Actor{}, nil
+	}
+	as, err := h.svc.Store().ActorsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*activitypub.Actor, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
+	}
+	out := make([]*activitypub.Actor, 0, len(ids))
+	for _, id := range ids {
+		if a := byID[id]; a != nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// presentStatus renders one status.
+func (h *Handler) presentStatus(ctx context.Context, c *call, st *activitypub.Status) (status, error) {
+	out, err := h.presentStatuses(ctx, c, []*activitypub.Status{st})
+	if err != nil {
+		return status{}, err
+	}
+	if len(out) == 0 {
+		return status{}, errNotFound
+	}
+	return out[0], nil
+}
+
+// presentStatuses renders statuses with a fixed number of queries however long the list: the
+// boosted originals, every author, and the viewer's flags are each loaded once.
+func (h *Handler) presentStatuses(ctx context.Context, c *call, sts []*activitypub.Status) ([]status, error) {
+	store := h.svc.Store()
+	origIDs := []string{}
+	for _, st := range sts {
+		if st.ReblogOfID != "" {
+			origIDs = append(origIDs, st.ReblogOfID)
+		}
+	}
+	originals := map[string]*activitypub.Status{}
+	if len(origIDs) > 0 {
+		os, err := store.StatusesByIDs(ctx, origIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range os {
+			originals[o.ID] = o
+		}
+	}
+	actorIDs := []string{}
+	statusIDs := []string{}
+	for _, st := range sts {
+		actorIDs = append(actorIDs, st.ActorID)
+		statusIDs = append(statusIDs, st.ID)
+	}
+	for _, o := range originals {
+		actorIDs = append(actorIDs, o.ActorID)
+		statusIDs = append(statusIDs, o.ID)
+	}
+	actors, err := store.ActorsByIDs(ctx, uniq(actorIDs))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*activitypub.Actor, len(actors))
+	for _, a := range actors {
+		byID[a.ID] = a
+	}
+	var flags map[string]activitypub.ViewerFlags
+	if c.account != nil {
+		if flags, err = store.ViewerState(ctx, c.account.Actor.ID, uniq(statusIDs)); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]status, 0, len(sts))
+	for _, st := range sts {
+		author := byID[st.ActorID]
+		if author == nil {
+			continue
+		}
+		s := h.statusEntity(st, author, c, flags)
+		if st.ReblogOfID != "" {
+			o := originals[st.ReblogOfID]
+			if o == nil || o.DeletedAt != nil || byID[o.ActorID] == nil {
+				continue
+			}
+			inner := h.statusEntity(o, byID[o.ActorID], c, flags)
+			s.Reblog = &inner
+			// The wrapper mirrors the original's flags and counts, as Mastodon does.
+			s.Favourited, s.Reblogged, s.Bookmarked, s.Muted, s.Pinned = inner.Favourited, inner.Reblogged, inner.Bookmarked, inner.Muted, inner.Pinned
+			s.Content, s.SpoilerText, s.Sensitive = "", "", false
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (h *Handler) statusEntity(st *activitypub.Status, author *activitypub.Actor, c *call, flags map[string]activitypub.ViewerFlags) status {
+	vis := string(st.Visibility)
+	localOnly := st.Visibility == activitypub.LocalOnly
+	if localOnly {
+		vis = "public" // clients know four visibilities; local_only says the rest (GoToSocial, Akkoma)
+	}
+	content := st.Content
+	if st.Title != "" {
+		content = "<p><strong>" + htmlEscape(st.Title) + "</strong></p>" + content
+	}
+	s := status{
+		ID: st.ID, URI: st.URI, CreatedAt: fmtTime(st.CreatedAt), EditedAt: fmtTimePtr(st.EditedAt),
+		Account: h.presentAccount(author), Content: content, Visibility: vis, LocalOnly: localOnly,
+		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText, MediaAttachments: h.presentMedia(st.Attachments),
+		Mentions: h.presentMentions(st.Mentions), Tags: h.presentTags(st.Tags), Emojis: []emoji{},
+		ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount, RepliesCount: st.RepliesCount,
+		Filtered: []any{},
+	}
+	if st.URL != "" {
+		u := st.URL
+		s.URL = &u
+	}
+	if st.InReplyToID != "" {
+		id := st.InReplyToID
+		s.InReplyToID = &id
+	}
+	if st.InReplyToActorID != "" {
+		id := st.InReplyToActorID
+		s.InReplyToAccountID = &id
+	}
+	if st.Language != "" {
+		l := st.Language
+		s.Language = &l
+	}
+	if c.account != nil {
+		f := flags[st.ID]
+		s.Favourited, s.Reblogged, s.Bookmarked, s.Muted = &f.Favourited, &f.Reblogged, &f.Bookmarked, &f.Muted
+		if st.ActorID == c.account.Actor.ID {
+			s.Pinned = &f.Pinned
+		}
+	}
+	return s
+}
+
+func (h *Handler) presentMentions(ms []activitypub.Mention) []mention {
+	out := make([]mention, 0, len(ms))
+	for _, m := range ms {
+		acct := m.Username
+		if m.Domain != "" {
+			acct += "@" + m.Domain
+		}
+		u := m.URL
+		if u == "" {
+			u = m.URI
+		}
+		out = append(out, mention{ID: m.ActorID, Username: m.Username, Acct: acct, URL: u})
+	}
+	return out
+}
+
+func (h *Handler) presentTags(names []string) []tag {
+	out := make([]tag, 0, len(names))
+	for _, n := range names {
+		out = append(out, h.presentTag(n))
+	}
+	return out
+}
+
+func (h *Handler) presentTag(name string) tag {
+	return tag{Name: name, URL: h.base() + "/tags/" + url.PathEscape(name), History: []any{}}
+}
+
+func (h *Handler) presentMedia(as []activitypub.Attachment) []mediaAttachment {
+	out := make([]mediaAttachment, 0, len(as))
+	for _, a := range as {
+		m := mediaAttachment{ID: a.ID, Type: a.Type, URL: a.URL, PreviewURL: a.PreviewURL, Meta: map[string]any{}}
+		if m.Type == "" {
+			m.Type = "unknown"
+		}
+		if m.URL == "" {
+			m.URL = a.RemoteURL
+		}
+		if m.PreviewURL == "" {
+			m.PreviewURL = m.URL
+		}
+		if a.RemoteURL != "" {
+			r := a.RemoteURL
+			m.RemoteURL = &r
+		}
+		if a.Description != "" {
+			d := a.Description
+			m.Description = &d
+		}
+		if a.Blurhash != "" {
+			b := a.Blurhash
+			m.Blurhash = &b
+		}
+		if a.Width > 0 && a.Height > 0 {
+			m.Meta["original"] = map[string]any{"width": a.Width, "height": a.Height,
+				"size": strconv.Itoa(a.Width) + "x" + strconv.Itoa(a.Height), "aspect": float64(a.Width) / float64(a.Height)}
+			m.Meta["focus"] = map[string]any{"x": a.FocusX, "y": a.FocusY}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (h *Handler) presentRelationship(r *activitypub.Relationship) relationship {
+	return relationship{
+		ID: r.ID, Following: r.Following, ShowingReblogs: r.ShowingReblogs || (!r.Following && !r.Requested),
+		Notifying: r.Notifying, Languages: []string{}, FollowedBy: r.FollowedBy, Blocking: r.Blocking,
+		BlockedBy: r.BlockedBy, Muting: r.Muting, MutingNotifications: r.MutingNotifications,
+		Requested: r.Requested, RequestedBy: r.RequestedBy,
+	}
+}
+
+func uniq(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
+
+func htmlEscape(s string) string { return htmlReplacer.Replace(s) }
+
+// stripTags turns a short piece of our own sanitised HTML (a profile field) back into text.
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return html.UnescapeString(b.String())
+}
