@@ -81,8 +81,8 @@ func (h *Handler) instanceV1(w http.ResponseWriter, r *http.Request, _ *call) er
 	return ok(w, map[string]any{
 		"uri": h.svc.Domain(), "title": h.opts.Title, "short_description": h.opts.Description,
 		"description": h.opts.Description, "email": h.opts.ContactEmail, "version": Version,
-		"urls":  map[string]any{"streaming_api": h.opts.StreamingURL},
-		"stats": map[string]any{"user_count": users, "status_count": statuses, "domain_count": 0},
+		"urls":      map[string]any{"streaming_api": h.opts.StreamingURL},
+		"stats":     map[string]any{"user_count": users, "status_count": statuses, "domain_count": 0},
 		"thumbnail": h.thumbnail(), "languages": []string{"en"}, "registrations": false,
 		"approval_required": true, "invites_enabled": false, "max_toot_chars": activitypub.MaxStatusChars,
 		"configuration": map[string]any{

@@ -3,8 +3,8 @@ package mastoapi
 import (
 	"context"
 	"html"
-	"strconv"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
@@ -30,7 +30,7 @@ func (h *Handler) presentAccount(a *activitypub.Actor) account {
 	}
 	out := account{
 		ID: a.ID, Username: a.Username, Acct: acct, DisplayName: a.DisplayName, Locked: a.ManuallyApproves,
-		Bot: a.Bot || a.Kind == activitypub.KindService || a.Kind == activitypub.KindApplication,
+		Bot:          a.Bot || a.Kind == activitypub.KindService || a.Kind == activitypub.KindApplication,
 		Discoverable: a.Discoverable, Indexable: a.Indexable, Group: a.Kind == activitypub.KindGroup,
 		CreatedAt: fmtTime(a.CreatedAt), Note: a.Summary, URL: profile, URI: a.URI,
 		Avatar: avatar, AvatarStatic: avatar, Header: header, HeaderStatic: header,
