@@ -1,0 +1,470 @@
+package activitypub
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Media limits. The byte and pixel limits are defaults that MediaOptions may change; the others
+// are Mastodon's.
+const (
+	DefaultMaxImageBytes  = 16 << 20 // 16 MiB, Mastodon's image_size_limit
+	DefaultMaxImagePixels = 33177600 // 7680×4320, Mastodon's image_matrix_limit
+	DefaultPreviewSize    = 400      // longest side of a preview, in pixels
+	MaxDescriptionChars   = 1500
+)
+
+// MediaStore keeps uploaded media attachments. Statuses claim them through StatusStore
+// (CreateStatus / UpdateStatus set status_id); until then an attachment is "unattached".
+type MediaStore interface {
+	CreateAttachment(ctx context.Context, a *Attachment) error
+	// AttachmentByID returns an attachment, attached or not; NotFound when there is none.
+	AttachmentByID(ctx context.Context, id string) (*Attachment, error)
+	// UpdateAttachment rewrites the description and focus of an attachment that no status has
+	// claimed yet; NotFound when it does not exist or a status has claimed it meanwhile.
+	UpdateAttachment(ctx context.Context, a *Attachment) error
+	// UnattachedBefore lists up to limit attachments that no status claimed and that were created
+	// before the given time, oldest first.
+	UnattachedBefore(ctx context.Context, before time.Time, limit int) ([]*Attachment, error)
+	// DeleteAttachment removes an unattached attachment's row; NotFound when it does not exist or
+	// a status has claimed it, so a clean-up never removes media a post just took.
+	DeleteAttachment(ctx context.Context, id string) error
+}
+
+// FileStore keeps media files by key. Keys are made by the domain: lower-case hex, one slash,
+// and an extension (".jpg", ".png", ".gif", ".webp").
+type FileStore interface {
+	// Put writes a file, replacing any file of the same key.
+	Put(ctx context.Context, key string, r io.Reader) error
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Delete removes a file; removing a missing one is not an error.
+	Delete(ctx context.Context, key string) error
+	// URL is the absolute public address of a file.
+	URL(key string) string
+}
+
+// MediaProcessor decodes and re-encodes images. It lives outside the domain because decoding
+// WebP and scaling well need libraries beyond the standard library.
+type MediaProcessor interface {
+	// Probe reads only an image's header and returns its dimensions, so that an image too large
+	// to decode safely is refused before it is decoded.
+	Probe(ctx context.Context, contentType string, data []byte) (width, height int, err error)
+	// Process strips metadata (EXIF, GPS, XMP, comments) from the image, keeping its format, and
+	// makes a preview of PreviewType that fits in PreviewSize×PreviewSize pixels, sized as
+	// PreviewDimensions says.
+	Process(ctx context.Context, in ProcessInput) (*ProcessedImage, error)
+}
+
+// ProcessInput is an image to process.
+type ProcessInput struct {
+	ContentType string // sniffed: one of SupportedMediaTypes
+	Data        []byte
+	PreviewSize int
+	PreviewType string // image/jpeg or image/png
+}
+
+// ProcessedImage is what a MediaProcessor makes of an upload.
+type ProcessedImage struct {
+	Original []byte // same format, without metadata
+	Width    int
+	Height   int
+	Preview  []byte
+	Blurhash string // optional
+}
+
+// Focus is the point of an image that crops keep in view: x and y in [-1, 1], (0, 0) the centre,
+// y upwards, as in Mastodon.
+type Focus struct {
+	X, Y float64
+}
+
+// ParseFocus reads Mastodon's "x,y" form; "" is the centre.
+func ParseFocus(s string) (Focus, error) {
+	const op = "activitypub.ParseFocus"
+	if strings.TrimSpace(s) == "" {
+		return Focus{}, nil
+	}
+	xs, ys, ok := strings.Cut(s, ",")
+	var f Focus
+	if ok {
+		_, errX := fmt.Sscanf(strings.TrimSpace(xs), "%g", &f.X)
+		_, errY := fmt.Sscanf(strings.TrimSpace(ys), "%g", &f.Y)
+		ok = errX == nil && errY == nil
+	}
+	if !ok {
+		return Focus{}, E(op, Invalid, "focus must be two numbers: x,y")
+	}
+	return f, f.validate(op)
+}
+
+func (f Focus) validate(op string) error {
+	if math.IsNaN(f.X) || math.IsNaN(f.Y) || f.X < -1 || f.X > 1 || f.Y < -1 || f.Y > 1 {
+		return E(op, Invalid, "focus coordinates must be between -1.0 and 1.0")
+	}
+	return nil
+}
+
+// UploadInput is a file a local user uploads. ContentType and Filename are what the client
+// claimed: the type is sniffed from the bytes, never trusted.
+type UploadInput struct {
+	Filename    string
+	ContentType string
+	Data        io.Reader
+	Size        int64 // as announced; -1 or 0 when unknown. The bytes read are what count.
+	Description string
+	Focus       Focus
+}
+
+// MediaUpdate changes an unattached attachment; nil fields stay as they are.
+type MediaUpdate struct {
+	Description *string
+	Focus       *Focus
+}
+
+// MediaOptions configures a MediaService. Store, Files and Processor are required.
+type MediaOptions struct {
+	Store     MediaStore
+	Files     FileStore
+	Processor MediaProcessor
+	// MaxImageBytes caps an upload; DefaultMaxImageBytes when 0.
+	MaxImageBytes int64
+	// MaxImagePixels caps width×height; DefaultMaxImagePixels when 0.
+	MaxImagePixels int
+	// PreviewSize is the longest side of previews; DefaultPreviewSize when 0.
+	PreviewSize int
+}
+
+// MediaService holds the media use cases: upload, describe, look up, clean up. It is separate from
+// Service so that a server without a media directory still has every other use case.
+type MediaService struct {
+	svc         *Service
+	store       MediaStore
+	files       FileStore
+	proc        MediaProcessor
+	maxBytes    int64
+	maxPixels   int
+	previewSize int
+}
+
+// NewMediaService checks the options and returns a MediaService using svc's clock and ids.
+func NewMediaService(svc *Service, o MediaOptions) (*MediaService, error) {
+	const op = "activitypub.NewMediaService"
+	if svc == nil || o.Store == nil || o.Files == nil || o.Processor == nil {
+		return nil, E(op, Invalid, "service, store, files and processor are required")
+	}
+	if o.MaxImageBytes <= 0 {
+		o.MaxImageBytes = DefaultMaxImageBytes
+	}
+	if o.MaxImagePixels <= 0 {
+		o.MaxImagePixels = DefaultMaxImagePixels
+	}
+	if o.PreviewSize <= 0 {
+		o.PreviewSize = DefaultPreviewSize
+	}
+	return &MediaService{svc: svc, store: o.Store, files: o.Files, proc: o.Processor,
+		maxBytes: o.MaxImageBytes, maxPixels: o.MaxImagePixels, previewSize: o.PreviewSize}, nil
+}
+
+// MaxImageBytes is the upload limit, for the instance configuration clients read.
+func (m *MediaService) MaxImageBytes() int64 { return m.maxBytes }
+
+// MaxImagePixels is the width×height limit (Mastodon's image_matrix_limit).
+func (m *MediaService) MaxImagePixels() int { return m.maxPixels }
+
+// SupportedMediaTypes lists the content types uploads may have.
+func SupportedMediaTypes() []string {
+	return []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
+}
+
+// SniffMediaType names the supported image format data starts with, or "" for anything else.
+// It matches the signatures net/http's DetectContentType uses for these four formats.
+func SniffMediaType(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xFF\xD8\xFF")):
+		return "image/jpeg"
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1A\n")):
+		return "image/png"
+	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
+		return "image/gif"
+	case len(data) >= 14 && string(data[:4]) == "RIFF" && string(data[8:14]) == "WEBPVP":
+		return "image/webp"
+	}
+	return ""
+}
+
+// MediaExtension is the file extension of a supported content type, with its dot.
+func MediaExtension(contentType string) string {
+	switch contentType {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/gif":
+		return ".gif"
+	case "image/webp":
+		return ".webp"
+	}
+	return ""
+}
+
+// PreviewType is the format of an image's preview: JPEG for photos, PNG for the formats that may
+// be transparent (a GIF's preview is its first frame).
+func PreviewType(contentType string) string {
+	if contentType == "image/jpeg" {
+		return "image/jpeg"
+	}
+	return "image/png"
+}
+
+// PreviewDimensions scales width×height to fit in max×max, keeping the aspect ratio and never
+// enlarging. Processors and the API both use it, so meta.small matches the file.
+func PreviewDimensions(width, height, max int) (int, int) {
+	if width <= 0 || height <= 0 || max <= 0 || (width <= max && height <= max) {
+		return width, height
+	}
+	if width >= height {
+		h := int(math.Round(float64(height) * float64(max) / float64(width)))
+		return max, clampMin1(h)
+	}
+	w := int(math.Round(float64(width) * float64(max) / float64(height)))
+	return clampMin1(w), max
+}
+
+func clampMin1(v int) int {
+	if v < 1 {
+		return 1
+	}
+	return v
+}
+
+// PreviewKey is the file key of an attachment's preview, derived from the original's key and
+// content type so that one column (Attachment.Path) names both files.
+func PreviewKey(path, contentType string) string {
+	if path == "" {
+		return ""
+	}
+	return strings.TrimSuffix(path, MediaExtension(contentType)) + "_small" + MediaExtension(PreviewType(contentType))
+}
+
+// UploadMedia checks, cleans and stores an image uploaded by a local user and returns the new,
+// unattached attachment. The image's type is sniffed from its bytes; it is re-encoded without
+// metadata (so no GPS position leaves the building) and given a preview. If any step fails,
+// nothing is left behind: no row and no file.
+func (m *MediaService) UploadMedia(ctx context.Context, by *Account, in UploadInput) (*Attachment, error) {
+	const op = "activitypub.UploadMedia"
+	if by == nil {
+		return nil, E(op, Unauthorized, "This method requires an authenticated user")
+	}
+	if err := validDescription(op, in.Description); err != nil {
+		return nil, err
+	}
+	if err := in.Focus.validate(op); err != nil {
+		return nil, err
+	}
+	if in.Data == nil {
+		return nil, E(op, Invalid, "No file uploaded")
+	}
+	if in.Size > m.maxBytes {
+		return nil, m.tooLarge(op)
+	}
+	data, err := io.ReadAll(io.LimitReader(in.Data, m.maxBytes+1))
+	if err != nil {
+		return nil, Wrap(op, fmt.Errorf("read upload: %w", err))
+	}
+	if int64(len(data)) > m.maxBytes {
+		return nil, m.tooLarge(op)
+	}
+	if len(data) == 0 {
+		return nil, E(op, Invalid, "File is empty")
+	}
+	ct := SniffMediaType(data)
+	if ct == "" {
+		return nil, E(op, Invalid, "File type not supported")
+	}
+	w, h, err := m.proc.Probe(ctx, ct, data)
+	if err != nil {
+		return nil, &Error{Op: op, Kind: Invalid, Msg: "File could not be processed", Err: err}
+	}
+	if w <= 0 || h <= 0 || int64(w)*int64(h) > int64(m.maxPixels) {
+		return nil, E(op, Invalid, fmt.Sprintf("Image dimensions must be at most %d pixels in total", m.maxPixels))
+	}
+	out, err := m.proc.Process(ctx, ProcessInput{ContentType: ct, Data: data, PreviewSize: m.previewSize, PreviewType: PreviewType(ct)})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, Wrap(op, ctx.Err())
+		}
+		return nil, &Error{Op: op, Kind: Invalid, Msg: "File could not be processed", Err: err}
+	}
+	key, err := newMediaKey(ct)
+	if err != nil {
+		return nil, Wrap(op, err)
+	}
+	a := &Attachment{
+		ID: m.svc.NewID(), ActorID: by.Actor.ID, Type: "image", ContentType: ct, Path: key,
+		URL: m.files.URL(key), PreviewURL: m.files.URL(PreviewKey(key, ct)),
+		Description: strings.TrimSpace(in.Description), Blurhash: out.Blurhash,
+		Width: out.Width, Height: out.Height, Size: int64(len(out.Original)),
+		FocusX: in.Focus.X, FocusY: in.Focus.Y, CreatedAt: m.svc.Now(),
+	}
+	if err := m.putFiles(ctx, a, out); err != nil {
+		return nil, Wrap(op, err)
+	}
+	if err := m.store.CreateAttachment(ctx, a); err != nil {
+		m.deleteFiles(ctx, a)
+		return nil, Wrap(op, err)
+	}
+	return a, nil
+}
+
+func (m *MediaService) tooLarge(op string) error {
+	return E(op, Invalid, fmt.Sprintf("File is too large: the limit is %d MiB", m.maxBytes>>20))
+}
+
+func validDescription(op, d string) error {
+	if utf8.RuneCountInString(strings.TrimSpace(d)) > MaxDescriptionChars {
+		return E(op, Invalid, fmt.Sprintf("Description must be at most %d characters", MaxDescriptionChars))
+	}
+	return nil
+}
+
+// newMediaKey returns an unguessable key: two hex digits of directory, then 32 more.
+func newMediaKey(contentType string) (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("media key: %w", err)
+	}
+	h := hex.EncodeToString(b[:])
+	return h[:2] + "/" + h + MediaExtension(contentType), nil
+}
+
+// putFiles stores the original and the preview, removing the first if the second fails.
+func (m *MediaService) putFiles(ctx context.Context, a *Attachment, out *ProcessedImage) error {
+	if err := m.files.Put(ctx, a.Path, bytes.NewReader(out.Original)); err != nil {
+		m.deleteFiles(ctx, a)
+		return fmt.Errorf("store %s: %w", a.Path, err)
+	}
+	pk := PreviewKey(a.Path, a.ContentType)
+	if err := m.files.Put(ctx, pk, bytes.NewReader(out.Preview)); err != nil {
+		m.deleteFiles(ctx, a)
+		return fmt.Errorf("store %s: %w", pk, err)
+	}
+	return nil
+}
+
+// deleteFiles removes an attachment's files, even when ctx was cancelled (a client that hung up
+// mid-upload must not leave orphans). Failures are logged: there is nothing else to do.
+func (m *MediaService) deleteFiles(ctx context.Context, a *Attachment) {
+	ctx = context.WithoutCancel(ctx)
+	for _, key := range []string{a.Path, PreviewKey(a.Path, a.ContentType)} {
+		if key == "" {
+			continue
+		}
+		if err := m.files.Delete(ctx, key); err != nil {
+			m.svc.log.Warn("media: delete file", "key", key, "err", err)
+		}
+	}
+}
+
+// Media returns one of the caller's attachments, attached or not. Anyone else's is NotFound.
+func (m *MediaService) Media(ctx context.Context, by *Account, id string) (*Attachment, error) {
+	const op = "activitypub.Media"
+	return m.own(ctx, op, by, id)
+}
+
+// UpdateMedia changes the description or focus of one of the caller's attachments. Only an
+// attachment no status has claimed may change (as in Mastodon; an attached one changes by editing
+// the status): a claimed one is a Conflict. Anyone else's is NotFound.
+func (m *MediaService) UpdateMedia(ctx context.Context, by *Account, id string, in MediaUpdate) (*Attachment, error) {
+	const op = "activitypub.UpdateMedia"
+	a, err := m.own(ctx, op, by, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.StatusID != "" {
+		return nil, E(op, Conflict, "Media is attached to a post already: edit the post instead")
+	}
+	if in.Description != nil {
+		if err := validDescription(op, *in.Description); err != nil {
+			return nil, err
+		}
+		a.Description = strings.TrimSpace(*in.Description)
+	}
+	if in.Focus != nil {
+		if err := in.Focus.validate(op); err != nil {
+			return nil, err
+		}
+		a.FocusX, a.FocusY = in.Focus.X, in.Focus.Y
+	}
+	if err := m.store.UpdateAttachment(ctx, a); err != nil {
+		if IsNotFound(err) {
+			return nil, E(op, Conflict, "Media is attached to a post already: edit the post instead")
+		}
+		return nil, Wrap(op, err)
+	}
+	return a, nil
+}
+
+// own loads an attachment and checks that by uploaded it.
+func (m *MediaService) own(ctx context.Context, op string, by *Account, id string) (*Attachment, error) {
+	if by == nil {
+		return nil, E(op, Unauthorized, "This method requires an authenticated user")
+	}
+	a, err := m.store.AttachmentByID(ctx, id)
+	if err != nil {
+		if IsNotFound(err) {
+			return nil, E(op, NotFound, "Record not found")
+		}
+		return nil, Wrap(op, err)
+	}
+	if a.ActorID != by.Actor.ID {
+		return nil, E(op, NotFound, "Record not found")
+	}
+	return a, nil
+}
+
+// CheckAttachable reports NotFound unless every id names an attachment the author uploaded that no
+// status has claimed. Post calls it (through the store's CreateStatus, which only claims the
+// author's unattached media) so that nobody can post someone else's upload.
+func (m *MediaService) CheckAttachable(ctx context.Context, author *Account, ids []string) error {
+	const op = "activitypub.CheckAttachable"
+	for _, id := range ids {
+		a, err := m.own(ctx, op, author, id)
+		if err != nil {
+			return err
+		}
+		if a.StatusID != "" {
+			return E(op, Invalid, "Media is attached to another post already")
+		}
+	}
+	return nil
+}
+
+// CleanUnattached deletes media uploaded before the given time that no status claimed (an
+// abandoned draft), rows first and then files, up to limit of them. It returns how many went.
+func (m *MediaService) CleanUnattached(ctx context.Context, before time.Time, limit int) (int, error) {
+	const op = "activitypub.CleanUnattached"
+	list, err := m.store.UnattachedBefore(ctx, before, limit)
+	if err != nil {
+		return 0, Wrap(op, err)
+	}
+	n := 0
+	for _, a := range list {
+		if err := m.store.DeleteAttachment(ctx, a.ID); err != nil {
+			if IsNotFound(err) {
+				continue // claimed by a post since we listed it
+			}
+			return n, Wrap(op, err)
+		}
+		m.deleteFiles(ctx, a)
+		n++
+	}
+	return n, nil
+}
