@@ -1,0 +1,122 @@
+// Package remote dereferences remote actors, keys and statuses: it fetches them (signed as the
+// instance actor), checks that every document speaks only for its own origin, converts them to the
+// domain and stores them through the domain service. It implements activitypub.Resolver for the
+// domain and httpsig.KeyResolver for the inbox's signature verifier.
+//
+// The store is the source of truth, shared by every process; the in-memory key cache only saves a
+// query on the hot path and expires quickly so a rotation seen by another process is picked up.
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/federation/content"
+	"github.com/guildhall/guildhall/federation/fetch"
+	"github.com/guildhall/guildhall/federation/httpsig"
+)
+
+// Options configures a Dereferencer. Service and Fetcher are required.
+type Options struct {
+	Service *ap.Service
+	Fetcher *fetch.Fetcher
+	// Sanitizer cleans remote HTML; nil builds one.
+	Sanitizer *content.Sanitizer
+	Logger    *slog.Logger
+	// WebFingerScheme is the scheme WebFinger is queried with: "https", or "http" in
+	// development federations. Empty means the scheme of the Service's own URLs.
+	WebFingerScheme string
+	// KeyCacheSize is the number of verified keys kept in memory; 0 means 1024, negative none.
+	KeyCacheSize int
+	// KeyCacheTTL bounds how long a cached key is trusted without asking the store; 0 means 5m.
+	KeyCacheTTL time.Duration
+}
+
+// Dereferencer fetches and stores remote actors, keys and statuses. It is safe for concurrent use.
+type Dereferencer struct {
+	svc      *ap.Service
+	store    ap.Store
+	fetcher  *fetch.Fetcher
+	sanitize *content.Sanitizer
+	log      *slog.Logger
+	wfScheme string
+	keys     *keyCache
+
+	signerMu sync.Mutex
+	signer   *fetch.Signer
+}
+
+var (
+	_ ap.Resolver         = (*Dereferencer)(nil)
+	_ httpsig.KeyResolver = (*Dereferencer)(nil)
+)
+
+// New checks the options and returns a Dereferencer. Connect it to the service with
+// Service.SetResolver.
+func New(o Options) (*Dereferencer, error) {
+	if o.Service == nil || o.Fetcher == nil {
+		return nil, errors.New("remote: Service and Fetcher are required")
+	}
+	if o.Sanitizer == nil {
+		o.Sanitizer = content.NewSanitizer()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.WebFingerScheme == "" {
+		o.WebFingerScheme, _, _ = strings.Cut(o.Service.BaseURL(), "://")
+	}
+	if o.KeyCacheSize == 0 {
+		o.KeyCacheSize = 1024
+	}
+	if o.KeyCacheTTL <= 0 {
+		o.KeyCacheTTL = 5 * time.Minute
+	}
+	return &Dereferencer{
+		svc: o.Service, store: o.Service.Store(), fetcher: o.Fetcher, sanitize: o.Sanitizer,
+		log: o.Logger, wfScheme: o.WebFingerScheme, keys: newKeyCache(o.KeyCacheSize, o.KeyCacheTTL),
+	}, nil
+}
+
+// instanceSigner returns the key every fetch is signed with: the instance actor's, so servers in
+// authorized-fetch mode answer, and no user's identity leaks into background fetches.
+func (d *Dereferencer) instanceSigner(ctx context.Context) (*fetch.Signer, error) {
+	d.signerMu.Lock()
+	defer d.signerMu.Unlock()
+	if d.signer != nil {
+		return d.signer, nil
+	}
+	a, err := d.svc.EnsureInstanceActor(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("remote: instance actor: %w", err)
+	}
+	key, err := d.svc.PrivateKey(ctx, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("remote: instance actor key: %w", err)
+	}
+	d.signer = &fetch.Signer{KeyID: a.PublicKeyID, Key: key}
+	return d.signer, nil
+}
+
+// get fetches a document signed as the instance actor.
+func (d *Dereferencer) get(ctx context.Context, uri string) (*fetch.Document, error) {
+	signer, err := d.instanceSigner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d.fetcher.Get(ctx, uri, signer)
+}
+
+// stripFragment returns uri without its #fragment: the document a key id lives in.
+func stripFragment(uri string) string {
+	if i := strings.IndexByte(uri, '#'); i >= 0 {
+		return uri[:i]
+	}
+	return uri
+}
