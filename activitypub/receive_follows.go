@@ -177,23 +177,25 @@ func (s *Service) ReceiveUndo(ctx context.Context, from *Actor, u Undone) error 
 	if from == nil || from.Local() {
 		return E(op, Forbidden, "sender must be a remote actor")
 	}
-	var err error
-	switch u.Type {
-	case "Follow":
-		err = s.undoFollow(ctx, from, u)
-	case "Like":
-		err = s.undoLike(ctx, from, u)
-	case "Announce":
-		err = s.undoAnnounce(ctx, from, u)
-	case "Block":
-		err = s.undoBlock(ctx, from, u)
-	default:
-		return nil
+	undo := map[string]func(context.Context, *Actor, Undone) error{
+		"Follow": s.undoFollow, "Like": s.undoLike, "Announce": s.undoAnnounce, "Block": s.undoBlock,
 	}
-	if IsNotFound(err) || errors.Is(err, errIgnore) {
-		return nil
+	types := []string{u.Type}
+	if u.Type == "" { // the Undo named only an id: find which of ours it is
+		types = []string{"Follow", "Like", "Announce", "Block"}
 	}
-	return Wrap(op, err)
+	for _, t := range types {
+		fn, ok := undo[t]
+		if !ok {
+			return nil
+		}
+		err := fn(ctx, from, u)
+		if IsNotFound(err) || errors.Is(err, errIgnore) {
+			continue
+		}
+		return Wrap(op, err)
+	}
+	return nil
 }
 
 func (s *Service) undoFollow(ctx context.Context, from *Actor, u Undone) error {

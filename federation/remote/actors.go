@@ -65,7 +65,7 @@ func (d *Dereferencer) fetchActor(ctx context.Context, uri string, keyChange boo
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	a, err := d.actorFromParsed(p)
+	a, err := d.ActorFromParsed(p)
 	if err != nil {
 		return nil, ap.Wrap(op, err)
 	}
@@ -91,8 +91,9 @@ func (d *Dereferencer) markGone(ctx context.Context, uri string) {
 	}
 }
 
-// actorFromParsed checks a parsed actor document and converts it, sanitising its HTML.
-func (d *Dereferencer) actorFromParsed(p *as2.ParsedActor) (*ap.Actor, error) {
+// ActorFromParsed checks a parsed actor document (fetched from its own id, or sent by the actor
+// itself in an Update) and converts it, sanitising its HTML.
+func (d *Dereferencer) ActorFromParsed(p *as2.ParsedActor) (*ap.Actor, error) {
 	const op = "remote.actor"
 	if d.svc.IsLocalURI(p.ID) {
 		return nil, ap.E(op, ap.Forbidden, "cannot dereference local account") // SIG-19
