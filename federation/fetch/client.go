@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -38,6 +39,10 @@ type Options struct {
 	MaxBody int64
 	// Logger receives refusals at debug level; nil discards.
 	Logger *slog.Logger
+	// DialContext, when set, opens connections instead of the system dialer: tests route
+	// made-up names (a.test) to httptest listeners with it. The address check still applies, to
+	// the address the returned connection actually reached.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	// allow lets tests reach an httptest server on 127.0.0.1 while every
 	// other private address stays forbidden.
@@ -79,9 +84,13 @@ func NewClient(opts Options) *http.Client {
 		KeepAlive: 30 * time.Second,
 		Control:   opts.control,
 	}
+	dial := dialer.DialContext
+	if opts.DialContext != nil {
+		dial = opts.checkedDial
+	}
 	transport := &http.Transport{
 		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
+		DialContext:            dial,
 		ForceAttemptHTTP2:      true,
 		MaxIdleConns:           100,
 		MaxIdleConnsPerHost:    8,
@@ -115,6 +124,20 @@ func (o Options) control(network, address string, _ syscall.RawConn) error {
 	}
 	o.Logger.Debug("fetch: dial within blocked / reserved IP range", "addr", address)
 	return fmt.Errorf("%w: %s", ErrForbiddenAddress, ap.Addr())
+}
+
+// checkedDial dials with the caller's DialContext and applies the address check to the remote
+// address of the connection it returns.
+func (o Options) checkedDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	conn, err := o.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.control(network, conn.RemoteAddr().String(), nil); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
 }
 
 // redirectPolicy bounds redirects and refuses to leave http(s), to
