@@ -1,0 +1,223 @@
+// Package docs serves the documents other servers and people fetch from us: WebFinger, host-meta,
+// NodeInfo, actors, statuses and their activities, and the outbox, followers, following and
+// featured collections, with content negotiation (ActivityStreams JSON for servers, a redirect to
+// the HTML page for browsers) and the domain's visibility rules applied to the signed fetcher.
+package docs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/federation/as2"
+	"github.com/guildhall/guildhall/federation/httpsig"
+)
+
+// Options configures the document handlers. Service is required.
+type Options struct {
+	Service *ap.Service
+	// Verifier checks the signatures of signed GETs, whose signer then counts as the viewer (so
+	// a follower's server can fetch a followers-only post). Nil treats every GET as anonymous.
+	Verifier *httpsig.Verifier
+	Logger   *slog.Logger
+	// Version is the software version NodeInfo reports.
+	Version string
+	// PageSize is the number of items per collection page (default 20, Mastodon's).
+	PageSize int
+	// NodeName is the instance's human name for NodeInfo metadata (default: the domain).
+	NodeName string
+}
+
+// Handler serves the documents.
+type Handler struct {
+	svc    *ap.Service
+	store  ap.Store
+	verify *httpsig.Verifier
+	log    *slog.Logger
+	render as2.Renderer
+	o      Options
+}
+
+// New checks the options and returns a Handler.
+func New(o Options) (*Handler, error) {
+	if o.Service == nil {
+		return nil, errors.New("docs: Service is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = 20
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	if o.NodeName == "" {
+		o.NodeName = o.Service.Domain()
+	}
+	return &Handler{svc: o.Service, store: o.Service.Store(), verify: o.Verifier, log: o.Logger,
+		render: as2.Renderer{BaseURL: o.Service.BaseURL(), Domain: o.Service.Domain()}, o: o}, nil
+}
+
+// Routes mounts every document route; this is the package's one route table.
+func (h *Handler) Routes(r *mux.Router) {
+	get := []string{http.MethodGet, http.MethodHead}
+	for _, rt := range []struct {
+		path string
+		fn   handlerFunc
+	}{
+		{"/.well-known/webfinger", h.webfinger},
+		{"/.well-known/host-meta", h.hostMeta},
+		{"/.well-known/nodeinfo", h.nodeinfoLinks},
+		{"/nodeinfo/{version:2\\.[01]}", h.nodeinfo},
+		{"/actor", h.instanceActor},
+		{"/users/{username}", h.actor},
+		{"/users/{username}/outbox", h.outbox},
+		{"/users/{username}/followers", h.followers},
+		{"/users/{username}/following", h.following},
+		{"/users/{username}/collections/featured", h.featured},
+		{"/users/{username}/statuses/{id}", h.status},
+		{"/users/{username}/statuses/{id}/activity", h.statusActivity},
+		{"/users/{username}/statuses/{id}/replies", h.replies},
+	} {
+		r.Handle(rt.path, h.adapt(rt.fn)).Methods(get...)
+	}
+}
+
+// handlerFunc is a handler that returns its error; adapt maps it to a status.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// statusError carries a status code and a message safe to send.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }
+
+func httpError(code int, msg string) error { return &statusError{code: code, msg: msg} }
+
+var errNotFound = httpError(http.StatusNotFound, "Record not found")
+
+// adapt maps errors to statuses: ours as they say, the domain's by kind, anything else 500 with
+// nothing internal shown.
+func (h *Handler) adapt(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		if err == nil {
+			return
+		}
+		code, msg := http.StatusInternalServerError, "Internal error"
+		var se *statusError
+		switch {
+		case errors.As(err, &se):
+			code, msg = se.code, se.msg
+		case ap.KindOf(err) == ap.NotFound:
+			code, msg = http.StatusNotFound, "Record not found"
+		case ap.KindOf(err) == ap.Gone:
+			code, msg = http.StatusGone, "Gone"
+		case ap.KindOf(err) == ap.Forbidden:
+			code, msg = http.StatusForbidden, "Forbidden"
+		case ap.KindOf(err) == ap.Invalid:
+			code, msg = http.StatusBadRequest, ap.Message(err)
+		}
+		if code >= 500 {
+			h.log.ErrorContext(r.Context(), "serving document", "path", r.URL.Path, "err", err)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte(`{"error":` + jsonString(msg) + `}`))
+	})
+}
+
+// wantsActivity decides between JSON and a redirect to the HTML page. ActivityStreams types win;
+// a browser (text/html) is redirected; anything else (curl, */*) gets JSON, which is what a
+// program that did not ask for HTML most likely wants.
+func wantsActivity(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
+	html := false
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "application/activity+json":
+			return true
+		case "application/ld+json":
+			if p, ok := params["profile"]; !ok || strings.Contains(p, as2.NSActivityStreams) {
+				return true
+			}
+		case "text/html", "application/xhtml+xml":
+			html = true
+		}
+	}
+	return !html
+}
+
+// negotiate sets Vary and, for a browser, redirects to page and reports false.
+func negotiate(w http.ResponseWriter, r *http.Request, page string) bool {
+	w.Header().Add("Vary", "Accept")
+	if wantsActivity(r) || page == "" {
+		return true
+	}
+	http.Redirect(w, r, page, http.StatusSeeOther)
+	return false
+}
+
+// writeAS writes an ActivityStreams document.
+func writeAS(w http.ResponseWriter, code int, doc map[string]any, public bool) error {
+	b, err := as2.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", as2.ContentType)
+	if public {
+		w.Header().Set("Cache-Control", "public, max-age=180")
+	} else {
+		// Served to one signed viewer: no shared cache may keep it.
+		w.Header().Set("Cache-Control", "private, no-store")
+	}
+	w.WriteHeader(code)
+	_, err = w.Write(b)
+	return err
+}
+
+// viewer identifies who is asking: the verified signer of a signed GET, else anonymous. A bad
+// signature is refused rather than downgraded, so the remote learns its signing is broken.
+func (h *Handler) viewer(ctx context.Context, r *http.Request) (ap.Viewer, error) {
+	if h.verify == nil || (r.Header.Get("Signature") == "" && r.Header.Get("Authorization") == "") {
+		return ap.Viewer{}, nil
+	}
+	res, err := h.verify.Verify(ctx, r, nil)
+	if err != nil {
+		var se *httpsig.Error
+		if errors.As(err, &se) && !errors.Is(err, httpsig.ErrKeyUnavailable) {
+			return ap.Viewer{}, httpError(http.StatusUnauthorized, se.Reason)
+		}
+		// The key could not be fetched (its server down): answer as to anyone.
+		h.log.DebugContext(ctx, "signed GET not verified; treated as anonymous", "err", err)
+		return ap.Viewer{}, nil
+	}
+	a, err := h.store.ActorByURI(ctx, res.Owner)
+	if err != nil {
+		if ap.IsNotFound(err) {
+			return ap.Viewer{}, nil
+		}
+		return ap.Viewer{}, err
+	}
+	return ap.Viewer{Actor: a}, nil
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,126 @@
+// Package federation assembles server-to-server ActivityPub: the outgoing HTTP client, the remote
+// dereferencer (WebFinger, actors, keys, statuses), the inboxes, the documents we serve and the
+// delivery workers. The server builds one Federation, mounts its Routes and runs Run.
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/federation/delivery"
+	"github.com/guildhall/guildhall/federation/docs"
+	"github.com/guildhall/guildhall/federation/fetch"
+	"github.com/guildhall/guildhall/federation/httpsig"
+	"github.com/guildhall/guildhall/federation/inbox"
+	"github.com/guildhall/guildhall/federation/remote"
+)
+
+// Options configures federation. Service is required; Store defaults to Service.Store().
+type Options struct {
+	Service *ap.Service
+	Store   ap.Store
+	Logger  *slog.Logger
+	// AllowPrivateNetworks lets outgoing requests reach private addresses: development
+	// federations on one machine and tests only.
+	AllowPrivateNetworks bool
+	// Dial replaces the network dialer; tests route *.test names to httptest listeners.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Version is the software version shown in NodeInfo and the User-Agent.
+	Version string
+	// Delivery tunes the delivery workers; zero values take delivery's defaults. Store, Keys,
+	// Poster, BaseURL and Domain are filled in here.
+	Delivery delivery.Options
+}
+
+// Federation is the assembled server-to-server side.
+type Federation struct {
+	svc     *ap.Service
+	fetcher *fetch.Fetcher
+	deref   *remote.Dereferencer
+	inbox   *inbox.Handler
+	docs    *docs.Handler
+	worker  *delivery.Worker
+}
+
+// New builds the federation side and connects its resolver to the service.
+func New(o Options) (*Federation, error) {
+	if o.Service == nil {
+		return nil, errors.New("federation: Service is required")
+	}
+	if o.Store == nil {
+		o.Store = o.Service.Store()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	ua := "Guildhall"
+	if o.Version != "" {
+		ua += "/" + o.Version
+	}
+	ua += " (+" + o.Service.BaseURL() + "/)"
+	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: o.AllowPrivateNetworks, DialContext: o.Dial,
+		UserAgent: ua, Logger: o.Logger})
+	deref, err := remote.New(remote.Options{Service: o.Service, Fetcher: fetcher, Logger: o.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("federation: %w", err)
+	}
+	o.Service.SetResolver(deref)
+	in, err := inbox.New(inbox.Options{Service: o.Service, Resolver: deref, Logger: o.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("federation: %w", err)
+	}
+	verifier := &httpsig.Verifier{Keys: deref, Host: o.Service.Host(), Now: o.Service.Now}
+	dh, err := docs.New(docs.Options{Service: o.Service, Verifier: verifier, Logger: o.Logger, Version: o.Version})
+	if err != nil {
+		return nil, fmt.Errorf("federation: %w", err)
+	}
+	do := o.Delivery
+	do.Store, do.Keys, do.Poster = o.Store, o.Service, fetcher
+	do.BaseURL, do.Domain = o.Service.BaseURL(), o.Service.Domain()
+	if do.Logger == nil {
+		do.Logger = o.Logger
+	}
+	w, err := delivery.New(do)
+	if err != nil {
+		return nil, fmt.Errorf("federation: %w", err)
+	}
+	return &Federation{svc: o.Service, fetcher: fetcher, deref: deref, inbox: in, docs: dh, worker: w}, nil
+}
+
+// Routes mounts the inboxes and every document route.
+func (f *Federation) Routes(r *mux.Router) {
+	f.inbox.Routes(r)
+	// The instance actor's own inbox is the shared one: it follows no one and is written to
+	// only by servers answering its fetches.
+	r.Handle("/actor/inbox", http.HandlerFunc(f.inbox.ServeShared)).Methods(http.MethodPost)
+	f.docs.Routes(r)
+}
+
+// Run runs the delivery workers until ctx is cancelled.
+func (f *Federation) Run(ctx context.Context) error {
+	if _, err := f.svc.EnsureInstanceActor(ctx); err != nil {
+		return fmt.Errorf("federation: instance actor: %w", err)
+	}
+	return f.worker.Run(ctx)
+}
+
+// Notify wakes the delivery workers after the domain enqueued something, so it goes out at once
+// rather than at the next poll. Call it after any Service action that federates.
+func (f *Federation) Notify() { f.worker.Notify() }
+
+// Fetcher is the outgoing HTTP client, shared by everything that reaches remote servers.
+func (f *Federation) Fetcher() *fetch.Fetcher { return f.fetcher }
+
+// Resolver is the remote dereferencer the service uses.
+func (f *Federation) Resolver() *remote.Dereferencer { return f.deref }
+
+// Worker exposes the delivery worker, for tests and administration tools.
+func (f *Federation) Worker() *delivery.Worker { return f.worker }
+
