@@ -123,4 +123,3 @@ func (f *Federation) Resolver() *remote.Dereferencer { return f.deref }
 
 // Worker exposes the delivery worker, for tests and administration tools.
 func (f *Federation) Worker() *delivery.Worker { return f.worker }
-
