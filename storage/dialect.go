@@ -1,5 +1,7 @@
 package storage
 
+import "strings"
+
 // dialect holds what cannot be written once for both engines. Everything else is portable SQL.
 type dialect interface {
 	name() string
@@ -7,6 +9,10 @@ type dialect interface {
 	tableExistsSQL() string
 	// lockMigrations serialises concurrent migrators inside their transaction.
 	lockMigrationsSQL() string
+	searchStatuses(query string) (join, cond string, arg any)
+	// skipLocked ends a SELECT that picks rows to claim, so that concurrent claimers pass over
+	// each other's rows instead of waiting or double-claiming.
+	skipLocked() string
 }
 
 type sqliteDialect struct{}
@@ -20,7 +26,12 @@ func (sqliteDialect) tableExistsSQL() string {
 // SQLite has no advisory locks; the writer's BEGIN IMMEDIATE already serialises migrators.
 func (sqliteDialect) lockMigrationsSQL() string { return "" }
 
+// SQLite has one writer: a claim is already alone.
+func (sqliteDialect) skipLocked() string { return "" }
+
 type postgresDialect struct{}
+
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 func (postgresDialect) name() string { return Postgres }
 
@@ -33,4 +44,28 @@ func (postgresDialect) tableExistsSQL() string {
 // do not wait for each other.
 func (postgresDialect) lockMigrationsSQL() string {
 	return `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.guildhall.migrations'))`
+}
+
+// searchStatuses returns the joins and condition that match statuses (aliased s) against a
+// full-text query, and the query argument to bind: FTS5 in SQLite, tsvector in PostgreSQL.
+func (sqliteDialect) searchStatuses(query string) (join, cond string, arg any) {
+	return ` JOIN status_search x ON x.status_id = s.id JOIN statuses_fts f ON f.rowid = x.rowid`,
+		`statuses_fts MATCH ?`, ftsQuery(query)
+}
+
+func (postgresDialect) searchStatuses(query string) (join, cond string, arg any) {
+	return "", `s.search @@ plainto_tsquery('simple', ?)`, query
+}
+
+// ftsQuery quotes each word of a person's query so that FTS5 reads none of it as syntax; the
+// words must all match.
+func ftsQuery(q string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(q) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`"` + strings.ReplaceAll(w, `"`, `""`) + `"`)
+	}
+	return b.String()
 }
