@@ -419,4 +419,3 @@ func TestNewValidates(t *testing.T) {
 		})
 	}
 }
-
