@@ -72,12 +72,11 @@ func subscribeFirst(ctx context.Context, c *client, name string, q map[string][]
 		return ""
 	}
 	s, err := parseStream(name, get("tag"), get("list"))
-	if err != nil {
-		return &httpError{http.StatusBadRequest, err.Error()}
+	if err == nil {
+		err = c.subscribe(ctx, s)
 	}
-	if err := c.subscribe(ctx, s); err != nil {
-		se := err.(*streamError)
-		return &httpError{se.status, se.msg}
+	if err != nil {
+		return &httpError{err.status, err.msg}
 	}
 	return nil
 }

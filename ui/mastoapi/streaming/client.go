@@ -79,7 +79,7 @@ type streamError struct {
 func (e *streamError) Error() string { return e.msg }
 
 // subscribe adds a stream after checking the token's scope and, for a list, its owner.
-func (c *client) subscribe(ctx context.Context, s stream) error {
+func (c *client) subscribe(ctx context.Context, s stream) *streamError {
 	if !activitypub.ScopeGranted(c.scopes, s.scope()) {
 		return &streamError{"Access token does not have the required scopes", 401}
 	}

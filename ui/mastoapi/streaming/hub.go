@@ -128,7 +128,8 @@ func (h *Hub) Connections() int {
 	return len(h.clients)
 }
 
-// Close ends every stream (WebSocket close code 1001) and waits for their handlers to return.
+// Close ends every stream (WebSocket close code 1001) and waits for their handlers to return,
+// which takes up to the close handshake's 5 s timeout when a client does not answer.
 // http.Server.Shutdown does not wait for hijacked connections, so call Close alongside it.
 // Connections attempted afterwards are refused with 503.
 func (h *Hub) Close() {

@@ -52,7 +52,7 @@ func (c *client) match(ctx context.Context, viewer *activitypub.Account, env *en
 		ok, filterMutes := false, true
 		switch s.name {
 		case streamUser:
-			ok, filterMutes = home(), false // the home fan-out already applied mutes
+			ok, filterMutes = home(), false // the home timeline is the fan-out's decision, as in HomeTimeline
 		case streamDirect:
 			ok, filterMutes = st.Visibility == activitypub.Direct && (st.ActorID == me || mentions(st, me)), false
 		case streamList:

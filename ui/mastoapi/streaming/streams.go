@@ -1,7 +1,6 @@
 package streaming
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
@@ -28,11 +27,11 @@ var publicStreams = map[string]struct{ local, remote, media bool }{
 	"public:remote:media": {remote: true, media: true},
 }
 
-// errUnknownStream and errNeedArg are what a client that asked for a stream we do not have hears.
+// What a client that asks for a stream we cannot give hears, in Mastodon's words.
 var (
-	errUnknownStream = errors.New("Unknown stream type")
-	errNeedTag       = errors.New("No tag for stream provided")
-	errNeedList      = errors.New("No list for stream provided")
+	errUnknownStream = &streamError{"Unknown stream type", 400}
+	errNeedTag       = &streamError{"No tag for stream provided", 400}
+	errNeedList      = &streamError{"No list for stream provided", 400}
 )
 
 // stream is one subscription: a channel name and, for hashtag and list streams, its argument.
@@ -42,7 +41,7 @@ type stream struct {
 }
 
 // parseStream validates what a client asked for (a subscribe message or the legacy query string).
-func parseStream(name, tag, list string) (stream, error) {
+func parseStream(name, tag, list string) (stream, *streamError) {
 	switch name {
 	case streamUser, streamNotification, streamDirect:
 		return stream{name: name}, nil

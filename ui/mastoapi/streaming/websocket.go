@@ -111,17 +111,17 @@ func (t *wsTransport) readLoop(c *client) {
 		if json.Unmarshal(data, &req) != nil {
 			continue // Mastodon ignores what it cannot parse
 		}
-		s, err := parseStream(req.Stream, req.Tag, req.List)
+		s, perr := parseStream(req.Stream, req.Tag, req.List)
 		switch {
 		case req.Type != "subscribe" && req.Type != "unsubscribe":
 			continue
-		case err != nil:
-			t.sendError(c.ctx, &streamError{err.Error(), http.StatusBadRequest})
+		case perr != nil:
+			t.sendError(c.ctx, perr)
 		case req.Type == "unsubscribe":
 			c.unsubscribe(s)
 		default:
 			if err := c.subscribe(c.ctx, s); err != nil {
-				t.sendError(c.ctx, err.(*streamError))
+				t.sendError(c.ctx, err)
 			}
 		}
 	}
