@@ -211,6 +211,17 @@ func toType(ctx context.Context, m map[string]any) (vocab.Type, error) {
 	if _, ok := m["type"]; !ok {
 		return nil, malformed("type", "missing")
 	}
+	if _, ok := m["@context"]; !ok {
+		// go-fed cannot resolve a document without @context, and servers leave it out of
+		// documents they consider plain ActivityStreams (and of objects they serve bare).
+		// ActivityStreams is the only sensible default; copy so the caller's map is untouched.
+		withCtx := make(map[string]any, len(m)+1)
+		for k, v := range m {
+			withCtx[k] = v
+		}
+		withCtx["@context"] = "https://www.w3.org/ns/activitystreams"
+		m = withCtx
+	}
 	t, err := streams.ToType(ctx, m)
 	if err != nil {
 		if errors.Is(err, streams.ErrUnhandledType) {

@@ -73,6 +73,11 @@ func parseObject(t vocab.Type, raw map[string]any) (*ParsedObject, error) {
 	// Not in go-fed v1.0.0: Mastodon's as:sensitive, OStatus conversation, quote fields
 	// (Misskey _misskey_quote, Fedibird/Akkoma quoteUrl / quoteUri).
 	o.Sensitive = rawBool(raw, "sensitive")
+	if cm, ok := raw["contentMap"].(map[string]any); ok && o.Language == "" && len(cm) == 1 {
+		for l := range cm { // go-fed keeps contentMap apart from content when both are sent
+			o.Language = l
+		}
+	}
 	if o.Context == "" {
 		o.Context = rawString(raw, "conversation")
 	}
