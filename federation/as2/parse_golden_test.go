@@ -192,7 +192,9 @@ func TestParseGoToSocialFixtures(t *testing.T) {
 		"accept-follow": func(t *testing.T, a *as2.ParsedActivity) {
 			check(t, "accept", a.Type == "Accept" && a.Object.Activity != nil && a.Object.Activity.Actor == bob && a.Object.Activity.Object.ID == alice)
 		},
-		"follow":   func(t *testing.T, a *as2.ParsedActivity) { check(t, "follow", a.Type == "Follow" && a.Object.ID == bob) },
+		"follow": func(t *testing.T, a *as2.ParsedActivity) {
+			check(t, "follow", a.Type == "Follow" && a.Object.ID == bob)
+		},
 		"like":     func(t *testing.T, a *as2.ParsedActivity) { check(t, "like", a.Object.ID == bob+"/statuses/1") },
 		"announce": func(t *testing.T, a *as2.ParsedActivity) { check(t, "announce", a.Object.ID == bob+"/statuses/1") },
 		"block":    func(t *testing.T, a *as2.ParsedActivity) { check(t, "block", a.Object.ID == bob) },
