@@ -17,10 +17,10 @@ func (h *Handler) nodeinfoLinks(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := h.svc.BaseURL()
-	return writeJSON(w, "application/json", map[string]any{"links": []any{
-		map[string]string{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": base + "/nodeinfo/2.0"},
-		map[string]string{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": base + "/nodeinfo/2.1"},
-		map[string]string{"rel": as2.ApplicationRel, "href": a.URI},
+	return writeJSON(w, "application/json", map[string]any{"links": []jrdLink{
+		{Rel: "http://nodeinfo.diaspora.software/ns/schema/2.0", Href: base + "/nodeinfo/2.0"},
+		{Rel: "http://nodeinfo.diaspora.software/ns/schema/2.1", Href: base + "/nodeinfo/2.1"},
+		{Rel: as2.ApplicationRel, Href: a.URI},
 	}})
 }
 
