@@ -171,7 +171,10 @@ func pkce() (verifier, challenge string) {
 func TestOAuthPKCEAndRefusals(t *testing.T) {
 	e := sqliteEnv(t)
 	e.user("alice")
-	var app struct{ ClientID, ClientSecret string }
+	var app struct {
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+	}
 	e.call("POST", "/api/v1/apps", "", jsonBody{"client_name": "Phanpy", "redirect_uris": []string{callback, ap.OOBRedirect}, "scopes": "read write"}, 200, &app)
 	session := e.signIn("alice")
 	authURL := func(extra url.Values) string {

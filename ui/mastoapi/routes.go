@@ -211,10 +211,26 @@ func (h *Handler) chain(rt route) http.Handler {
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 	c := &call{}
+	var authErr error
 	if rt.auth != noAuth {
-		if err := h.authenticate(r, c); err != nil {
-			return err
-		}
+		authErr = h.authenticate(r, c)
+	}
+	// Count before refusing anything, so a client hammering with a bad token is limited too.
+	key := "ip:" + clientIP(r)
+	if c.token != nil {
+		key = "token:" + c.token.ID
+	}
+	hdr, allowed := h.limiter.hit(key, h.svc.Now())
+	w.Header().Set("X-RateLimit-Limit", hdr[0])
+	w.Header().Set("X-RateLimit-Remaining", hdr[1])
+	w.Header().Set("X-RateLimit-Reset", hdr[2])
+	if !allowed {
+		return errTooMany
+	}
+	if authErr != nil {
+		return authErr
+	}
+	if rt.auth != noAuth {
 		switch {
 		case rt.auth == user && c.account == nil && c.token == nil:
 			return errNoToken
@@ -226,17 +242,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error 
 		if rt.scope != "" && c.token != nil && !activitypub.ScopeGranted(c.token.Scopes, rt.scope) {
 			return errScope
 		}
-	}
-	key := "ip:" + clientIP(r)
-	if c.token != nil {
-		key = "token:" + c.token.ID
-	}
-	hdr, ok := h.limiter.hit(key, h.svc.Now())
-	w.Header().Set("X-RateLimit-Limit", hdr[0])
-	w.Header().Set("X-RateLimit-Remaining", hdr[1])
-	w.Header().Set("X-RateLimit-Reset", hdr[2])
-	if !ok {
-		return errTooMany
 	}
 	var err error
 	if c.p, err = parseParams(r); err != nil {

@@ -127,7 +127,10 @@ func TestEditDeleteHistorySource(t *testing.T) {
 	if len(hist) != 2 || hist[0].Content != "<p>first version</p>" || hist[1].Content != "<p>second version</p>" {
 		t.Fatalf("history = %+v", hist)
 	}
-	var src struct{ ID, Text, SpoilerText string }
+	var src struct {
+		ID, Text    string
+		SpoilerText string `json:"spoiler_text"`
+	}
 	e.call("GET", "/api/v1/statuses/"+id+"/source", tok, nil, 200, &src)
 	if src.Text != "second version" || src.SpoilerText != "cw" {
 		t.Fatalf("source = %+v", src)

@@ -4,17 +4,31 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/coder/websocket"
+	"github.com/gorilla/mux"
 )
 
 func TestHealth(t *testing.T) {
 	w := newWorld(t, nil)
-	resp := w.httpGet("/api/v1/streaming/health", nil)
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK || string(body) != "OK" {
-		t.Fatalf("health: %d %q", resp.StatusCode, body)
+	// The Hub is also a plain handler, mounted the way mastoapi.Options.Streaming is.
+	r := mux.NewRouter()
+	r.Handle("/api/v1/streaming", w.hub)
+	r.PathPrefix("/api/v1/streaming/").Handler(w.hub)
+	mounted := httptest.NewServer(r)
+	defer mounted.Close()
+	for _, base := range []string{w.srv.URL, mounted.URL} {
+		resp, err := http.Get(base + "/api/v1/streaming/health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(body) != "OK" {
+			t.Fatalf("health: %d %q", resp.StatusCode, body)
+		}
 	}
 }
 
