@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/fedtest"
 	"github.com/guildhall/guildhall/federation/fetch"
 	"github.com/guildhall/guildhall/federation/httpsig"
@@ -166,7 +167,7 @@ func newEnv(t testing.TB, store *storage.Store, remoteHosts ...string) *env {
 	e := &env{t: t, store: store, net: fedtest.NewNetwork(), remotes: map[string]*remoteServer{},
 		now: time.Now().UTC().Truncate(time.Second), blocked: map[string]bool{}}
 	e.svc = must(ap.NewService(ap.Options{Host: localHost, Scheme: "http", Store: store, Passwords: plainHasher{},
-		Logger: noLog(), NewKey: func() (*rsa.PrivateKey, error) { return testKey(t), nil }}))
+		Renderer: must(content.NewDomain("http://" + localHost)), Logger: noLog(), NewKey: func() (*rsa.PrivateKey, error) { return testKey(t), nil }}))
 	for _, h := range remoteHosts {
 		r := &remoteServer{host: h, docs: map[string]any{}, ctype: map[string]string{}}
 		r.srv = httptest.NewServer(r)
@@ -269,7 +270,7 @@ func activity(typ, id string, a *remoteActor, object any) map[string]any {
 func (e *env) statusExists(uri string) bool {
 	_, err := e.store.StatusByURI(ctxb(), uri)
 	if err != nil && !ap.IsNotFound(err) {
-		e.t.Fatal(err)
+		panic(err)
 	}
 	return err == nil
 }
@@ -277,7 +278,7 @@ func (e *env) statusExists(uri string) bool {
 func (e *env) actorExists(uri string) bool {
 	_, err := e.store.ActorByURI(ctxb(), uri)
 	if err != nil && !ap.IsNotFound(err) {
-		e.t.Fatal(err)
+		panic(err)
 	}
 	return err == nil
 }
@@ -296,7 +297,7 @@ func (e *env) seen(id string) bool {
 		return errRollback
 	})
 	if err != errRollback {
-		e.t.Fatal(err)
+		panic(err)
 	}
 	return !fresh
 }
