@@ -315,3 +315,5 @@ func (e *env) pendingOutbox() []*ap.OutboxItem {
 func forEachStore(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 	storagetest.ForEach(t, fn)
 }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
