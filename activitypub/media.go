@@ -312,7 +312,7 @@ func (m *MediaService) UploadMedia(ctx context.Context, by *Account, in UploadIn
 		URL: m.files.URL(key), PreviewURL: m.files.URL(PreviewKey(key, ct)),
 		Description: strings.TrimSpace(in.Description), Blurhash: out.Blurhash,
 		Width: out.Width, Height: out.Height, Size: int64(len(out.Original)),
-		FocusX: in.Focus.X, FocusY: in.Focus.Y, CreatedAt: m.svc.Now(),
+		FocusX: in.Focus.X, FocusY: in.Focus.Y, CreatedAt: m.svc.Now().Truncate(time.Millisecond), // as stored
 	}
 	if err := m.putFiles(ctx, a, out); err != nil {
 		return nil, Wrap(op, err)
@@ -428,23 +428,6 @@ func (m *MediaService) own(ctx context.Context, op string, by *Account, id strin
 		return nil, E(op, NotFound, "Record not found")
 	}
 	return a, nil
-}
-
-// CheckAttachable reports NotFound unless every id names an attachment the author uploaded that no
-// status has claimed. Post calls it (through the store's CreateStatus, which only claims the
-// author's unattached media) so that nobody can post someone else's upload.
-func (m *MediaService) CheckAttachable(ctx context.Context, author *Account, ids []string) error {
-	const op = "activitypub.CheckAttachable"
-	for _, id := range ids {
-		a, err := m.own(ctx, op, author, id)
-		if err != nil {
-			return err
-		}
-		if a.StatusID != "" {
-			return E(op, Invalid, "Media is attached to another post already")
-		}
-	}
-	return nil
 }
 
 // CleanUnattached deletes media uploaded before the given time that no status claimed (an

@@ -23,6 +23,8 @@ func Blurhash(img image.Image, x, y int) string {
 			lin[py*w+px] = [3]float64{srgbToLinear(r >> 8), srgbToLinear(g >> 8), srgbToLinear(bl >> 8)}
 		}
 	}
+	cosX := cosTable(x, w)
+	cosY := cosTable(y, h)
 	factors := make([][3]float64, 0, x*y)
 	for j := 0; j < y; j++ {
 		for i := 0; i < x; i++ {
@@ -32,9 +34,9 @@ func Blurhash(img image.Image, x, y int) string {
 			}
 			var f [3]float64
 			for py := 0; py < h; py++ {
-				cy := math.Cos(math.Pi * float64(j) * float64(py) / float64(h))
+				cy := norm * cosY[j*h+py]
 				for px := 0; px < w; px++ {
-					basis := norm * math.Cos(math.Pi*float64(i)*float64(px)/float64(w)) * cy
+					basis := cy * cosX[i*w+px]
 					p := lin[py*w+px]
 					f[0] += basis * p[0]
 					f[1] += basis * p[1]
@@ -68,6 +70,17 @@ func Blurhash(img image.Image, x, y int) string {
 		sb.WriteString(base83(q(f[0])*19*19+q(f[1])*19+q(f[2]), 2))
 	}
 	return sb.String()
+}
+
+// cosTable holds cos(π·c·p/n) for every component c < comps and position p < n, at c*n+p.
+func cosTable(comps, n int) []float64 {
+	t := make([]float64, comps*n)
+	for c := 0; c < comps; c++ {
+		for p := 0; p < n; p++ {
+			t[c*n+p] = math.Cos(math.Pi * float64(c) * float64(p) / float64(n))
+		}
+	}
+	return t
 }
 
 const base83Chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"

@@ -82,7 +82,8 @@ func (p Processor) Process(ctx context.Context, in activitypub.ProcessInput) (*a
 	if bx <= 0 || by <= 0 {
 		bx, by = 4, 3
 	}
-	out.Blurhash = Blurhash(preview, bx, by)
+	// A blurhash holds a dozen colours: 64 pixels across carry all of them, at a tenth of the cost.
+	out.Blurhash = Blurhash(scale(preview, 64, false), bx, by)
 	return out, nil
 }
 
@@ -115,7 +116,7 @@ func (p Processor) clean(contentType string, data []byte) (image.Image, []byte, 
 		if err != nil {
 			return nil, nil, fmt.Errorf("media: decode png: %w", err)
 		}
-		enc := png.Encoder{CompressionLevel: png.BestCompression}
+		enc := png.Encoder{CompressionLevel: png.DefaultCompression}
 		if err := enc.Encode(&buf, img); err != nil {
 			return nil, nil, fmt.Errorf("media: encode png: %w", err)
 		}
@@ -145,7 +146,7 @@ func (p Processor) clean(contentType string, data []byte) (image.Image, []byte, 
 func scale(img image.Image, max int, opaque bool) image.Image {
 	b := img.Bounds()
 	w, h := activitypub.PreviewDimensions(b.Dx(), b.Dy(), max)
-	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	if opaque {
 		xdraw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, xdraw.Src)
 		xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, xdraw.Over, nil)
