@@ -160,7 +160,9 @@ func TestStatuses(t *testing.T) {
 				[]string{st.ID}},
 			{"search", func() ([]*activitypub.Status, error) { return s.SearchStatuses(ctx, "nested", activitypub.Page{}) },
 				[]string{nested.ID}},
-			{"search syntax", func() ([]*activitypub.Status, error) { return s.SearchStatuses(ctx, `"edited" OR (`, activitypub.Page{}) },
+			{"search syntax", func() ([]*activitypub.Status, error) {
+				return s.SearchStatuses(ctx, `"edited" OR (`, activitypub.Page{})
+			},
 				nil},
 		}
 		for _, c := range timelines {
