@@ -36,7 +36,12 @@ type RenderedMention struct {
 	Username, Domain, Href string
 }
 
-// Event is something a connected client should hear about at once (the streaming API).
+// EventOutbox says the outbox has new records, so delivery can start at once instead of at its
+// next poll. It carries nothing else.
+const EventOutbox = "outbox"
+
+// Event is something a connected client should hear about at once (the streaming API), or, for
+// EventOutbox, that deliveries are waiting.
 type Event struct {
 	Type         string   // "update", "notification", "delete", "status.update"
 	UserIDs      []string // home timelines / notification recipients concerned

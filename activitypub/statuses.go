@@ -303,7 +303,11 @@ func (s *Service) enqueue(ctx context.Context, actor *Actor, a Activity) error {
 	if a.Published.IsZero() {
 		a.Published = s.Now()
 	}
-	return s.store.Enqueue(ctx, &OutboxItem{ID: s.NewID(), ActorID: actor.ID, Activity: a, CreatedAt: s.Now()})
+	if err := s.store.Enqueue(ctx, &OutboxItem{ID: s.NewID(), ActorID: actor.ID, Activity: a, CreatedAt: s.Now()}); err != nil {
+		return err
+	}
+	s.publish(ctx, Event{Type: EventOutbox})
+	return nil
 }
 
 // notify creates a notification for a local recipient unless they muted or blocked the actor.

@@ -15,8 +15,11 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/federation"
 	"github.com/guildhall/guildhall/federation/content"
+	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/storage"
+	"github.com/guildhall/guildhall/ui/mastoapi"
 	"github.com/guildhall/guildhall/ui/password"
 	"github.com/guildhall/guildhall/ui/web"
 )
@@ -28,8 +31,11 @@ var Version = "0.1.0"
 type Options struct {
 	Logger    *slog.Logger
 	Passwords activitypub.PasswordHasher
-	// Transport is used for every outgoing request (tests route *.test names to local servers).
-	Transport http.RoundTripper
+	// Dial replaces the dialer of every outgoing request (tests route *.test names to local
+	// servers); the private-address check still applies unless AllowPrivateNetworks is set.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Delivery tunes the delivery workers (tests shorten the retry backoff).
+	Delivery delivery.Options
 }
 
 // Instance is one running Guildhall: its store, service and HTTP handler.
@@ -38,6 +44,8 @@ type Instance struct {
 	Store   *storage.Store
 	Service *activitypub.Service
 	Handler http.Handler
+	Fed     *federation.Federation
+	API     *mastoapi.Handler
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
@@ -126,6 +134,23 @@ func (in *Instance) routes() (http.Handler, error) {
 	r.HandleFunc("/readyz", in.readyz).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/metrics", in.serveMetrics).Methods(http.MethodGet)
 
+	fed, err := federation.New(federation.Options{
+		Service: in.Service, Store: in.Store, Logger: in.log, Version: Version,
+		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.opts.Delivery,
+	})
+	if err != nil {
+		return nil, err
+	}
+	in.Fed = fed
+	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log})
+	if err != nil {
+		return nil, err
+	}
+	in.API = api
+	in.Service.SetEvents(events{fed: fed})
+	fed.Routes(r)
+	api.Routes(r)
+
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
 		RequestID: RequestID,
@@ -174,6 +199,17 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	metrics.WriteProcessMetrics(w)
 }
 
+// events routes domain events: outbox records wake the delivery workers.
+type events struct {
+	fed *federation.Federation
+}
+
+func (e events) Publish(_ context.Context, ev activitypub.Event) {
+	if ev.Type == activitypub.EventOutbox {
+		e.fed.Notify()
+	}
+}
+
 // Serve runs the HTTP server on ln until ctx is cancelled, then shuts down gracefully: in-flight
 // requests get up to grace to finish.
 func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
@@ -188,6 +224,15 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	workDone := make(chan struct{})
+	go func() {
+		defer close(workDone)
+		if err := in.Fed.Run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
+			in.log.Error("delivery workers stopped", "err", err)
+		}
+	}()
+	defer func() { stopWork(); <-workDone }()
 	in.log.Info("serving", "listen", ln.Addr().String(), "url", in.Service.BaseURL(), "version", Version)
 	select {
 	case err := <-errc:
