@@ -143,16 +143,16 @@ func (s *Service) newLocalActor(kind ActorKind, username, displayName string) (*
 // every follower elsewhere, names that host.
 func (s *Service) EnsureInstanceActor(ctx context.Context) (*Actor, error) {
 	const op = "activitypub.EnsureInstanceActor"
-	host, err := s.store.Setting(ctx, "host")
+	base, err := s.store.Setting(ctx, "base_url")
 	switch {
 	case IsNotFound(err):
-		if err := s.store.SetSetting(ctx, "host", s.host); err != nil {
+		if err := s.store.SetSetting(ctx, "base_url", s.BaseURL()); err != nil {
 			return nil, Wrap(op, err)
 		}
 	case err != nil:
 		return nil, Wrap(op, err)
-	case host != s.host:
-		return nil, E(op, Invalid, fmt.Sprintf("this database belongs to the instance at %q, not %q: the host is part of every ActivityPub id and cannot change", host, s.host))
+	case base != s.BaseURL():
+		return nil, E(op, Invalid, fmt.Sprintf("this database belongs to the instance at %s, not %s: the scheme and host are part of every ActivityPub id and cannot change (check --host and --insecure-http)", base, s.BaseURL()))
 	}
 	a, err := s.store.ActorByURI(ctx, s.InstanceActorURI())
 	if err == nil {

@@ -267,7 +267,11 @@ func TestDatabaseRefusesAnotherHost(t *testing.T) {
 		t.Fatalf("first migrate: %d %s", code, stderr)
 	}
 	code, _, stderr := runCLI(t, nil, "", "migrate", "--db", db, "--host", "council-b.test")
-	if code != exitFailure || !strings.Contains(stderr, `belongs to the instance at "council-a.test"`) {
+	if code != exitFailure || !strings.Contains(stderr, "belongs to the instance at https://council-a.test") {
 		t.Fatalf("host change: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, nil, "", "migrate", "--db", db, "--host", "council-a.test", "--insecure-http")
+	if code != exitFailure || !strings.Contains(stderr, "not http://council-a.test") {
+		t.Fatalf("scheme change: exit %d, %q", code, stderr)
 	}
 }
