@@ -18,7 +18,7 @@ import (
 const (
 	DefaultMaxImageBytes  = 16 << 20 // 16 MiB, Mastodon's image_size_limit
 	DefaultMaxImagePixels = 33177600 // 7680×4320, Mastodon's image_matrix_limit
-	DefaultPreviewSize    = 400      // longest side of a preview, in pixels
+	PreviewSize           = 400      // longest side of a preview, in pixels; the API derives meta.small from it
 	MaxDescriptionChars   = 1500
 )
 
@@ -138,8 +138,9 @@ type MediaOptions struct {
 	MaxImageBytes int64
 	// MaxImagePixels caps width×height; DefaultMaxImagePixels when 0.
 	MaxImagePixels int
-	// PreviewSize is the longest side of previews; DefaultPreviewSize when 0.
-	PreviewSize int
+	// MaxConcurrent caps how many images are decoded at once (a 33-megapixel image needs over
+	// 130 MB while it is processed); 2 when 0. Further uploads wait their turn.
+	MaxConcurrent int
 }
 
 // MediaService holds the media use cases: upload, describe, look up, clean up. It is separate from
@@ -152,6 +153,7 @@ type MediaService struct {
 	maxBytes    int64
 	maxPixels   int
 	previewSize int
+	slots       chan struct{} // one token per image being processed
 }
 
 // NewMediaService checks the options and returns a MediaService using svc's clock and ids.
@@ -166,11 +168,12 @@ func NewMediaService(svc *Service, o MediaOptions) (*MediaService, error) {
 	if o.MaxImagePixels <= 0 {
 		o.MaxImagePixels = DefaultMaxImagePixels
 	}
-	if o.PreviewSize <= 0 {
-		o.PreviewSize = DefaultPreviewSize
+	if o.MaxConcurrent <= 0 {
+		o.MaxConcurrent = 2
 	}
 	return &MediaService{svc: svc, store: o.Store, files: o.Files, proc: o.Processor,
-		maxBytes: o.MaxImageBytes, maxPixels: o.MaxImagePixels, previewSize: o.PreviewSize}, nil
+		maxBytes: o.MaxImageBytes, maxPixels: o.MaxImagePixels, previewSize: PreviewSize,
+		slots: make(chan struct{}, o.MaxConcurrent)}, nil
 }
 
 // MaxImageBytes is the upload limit, for the instance configuration clients read.
@@ -296,7 +299,7 @@ func (m *MediaService) UploadMedia(ctx context.Context, by *Account, in UploadIn
 	if w <= 0 || h <= 0 || int64(w)*int64(h) > int64(m.maxPixels) {
 		return nil, E(op, Invalid, fmt.Sprintf("Image dimensions must be at most %d pixels in total", m.maxPixels))
 	}
-	out, err := m.proc.Process(ctx, ProcessInput{ContentType: ct, Data: data, PreviewSize: m.previewSize, PreviewType: PreviewType(ct)})
+	out, err := m.process(ctx, ProcessInput{ContentType: ct, Data: data, PreviewSize: m.previewSize, PreviewType: PreviewType(ct)})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, Wrap(op, ctx.Err())
@@ -324,8 +327,31 @@ func (m *MediaService) UploadMedia(ctx context.Context, by *Account, in UploadIn
 	return a, nil
 }
 
+// process runs the processor once a slot is free, so that a burst of uploads cannot exhaust
+// memory.
+func (m *MediaService) process(ctx context.Context, in ProcessInput) (*ProcessedImage, error) {
+	select {
+	case m.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-m.slots }()
+	return m.proc.Process(ctx, in)
+}
+
 func (m *MediaService) tooLarge(op string) error {
-	return E(op, Invalid, fmt.Sprintf("File is too large: the limit is %d MiB", m.maxBytes>>20))
+	return E(op, Invalid, "File is too large: the limit is "+byteSize(m.maxBytes))
+}
+
+// byteSize writes a limit the way people read it: "16 MiB", "64 KiB", "100 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func validDescription(op, d string) error {

@@ -126,7 +126,7 @@ func TestUploadMedia(t *testing.T) {
 				preview := w.read(ap.PreviewKey(a.Path, c.ct))
 				if c.ct == "image/jpeg" {
 					cfg, err := jpeg.DecodeConfig(bytes.NewReader(preview))
-					if err != nil || cfg.Width > ap.DefaultPreviewSize || cfg.Height > ap.DefaultPreviewSize || max(cfg.Width, cfg.Height) != ap.DefaultPreviewSize {
+					if err != nil || cfg.Width > ap.PreviewSize || cfg.Height > ap.PreviewSize || max(cfg.Width, cfg.Height) != ap.PreviewSize {
 						t.Errorf("preview %d×%d, %v", cfg.Width, cfg.Height, err)
 					}
 				}

@@ -15,7 +15,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -122,13 +121,14 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, by *activitypub
 	}
 	in := activitypub.UploadInput{Size: -1}
 	var data []byte
+parts:
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return readError(op, err, limit)
+			return readError(op, err)
 		}
 		switch part.FormName() {
 		case "file":
@@ -136,21 +136,21 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, by *activitypub
 				continue
 			}
 			in.Filename, in.ContentType = part.FileName(), part.Header.Get("Content-Type")
-			// One byte over the limit is enough for the domain to refuse it.
+			// One byte over the limit is enough for the domain to refuse it; the rest is not read.
 			if data, err = io.ReadAll(io.LimitReader(part, limit+1)); err != nil {
-				return readError(op, err, limit)
+				return readError(op, err)
 			}
 			if int64(len(data)) > limit {
-				return tooLarge(op, limit)
+				break parts // UploadMedia refuses it below; the rest of the body is never read
 			}
 		case "description":
 			if in.Description, err = field(part); err != nil {
-				return readError(op, err, limit)
+				return readError(op, err)
 			}
 		case "focus":
 			s, err := field(part)
 			if err != nil {
-				return readError(op, err, limit)
+				return readError(op, err)
 			}
 			if in.Focus, err = activitypub.ParseFocus(s); err != nil {
 				return err
@@ -180,23 +180,19 @@ func field(p *multipart.Part) (string, error) {
 	return string(b), nil
 }
 
-// readError maps a failed read of the body: past the size cap it is the client's too-large file,
-// a malformed body is the client's too, anything else is ours.
-func readError(op string, err error, limit int64) error {
+// readError maps a failed read of the body: past the size cap (the file's limit plus a megabyte
+// of fields) or malformed, it is the client's; anything else is ours.
+func readError(op string, err error) error {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return tooLarge(op, limit)
+		return &activitypub.Error{Op: op, Kind: activitypub.Invalid, Msg: "Request body is too large", Err: err}
 	case activitypub.KindOf(err) != activitypub.Other:
 		return err
 	case errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(err.Error(), "multipart"):
 		return &activitypub.Error{Op: op, Kind: activitypub.Invalid, Msg: "Malformed multipart body", Err: err}
 	}
 	return activitypub.Wrap(op, err)
-}
-
-func tooLarge(op string, limit int64) error {
-	return activitypub.E(op, activitypub.Invalid, "File is too large: the limit is "+strconv.FormatInt(limit>>20, 10)+" MiB")
 }
 
 // update changes the description or the focus. Clients send JSON (masto.js), a urlencoded form or

@@ -324,10 +324,10 @@ func TestUploadRefusals(t *testing.T) {
 			}, 422, "File type not supported"},
 			{"too large", func() response {
 				return s.upload("/api/v2/media", token, "big.png", append(png, make([]byte, 33<<10)...), nil)
-			}, 422, "File is too large: the limit is 0 MiB"},
+			}, 422, "File is too large: the limit is 32 KiB"},
 			{"far too large", func() response {
 				return s.upload("/api/v2/media", token, "huge.png", append(png, make([]byte, 2<<20)...), nil)
-			}, 422, "File is too large: the limit is 0 MiB"},
+			}, 422, "File is too large: the limit is 32 KiB"},
 			{"no file", func() response {
 				return s.upload("/api/v2/media", token, "", nil, map[string]string{"description": "nothing"})
 			}, 422, "No file uploaded"},
