@@ -366,3 +366,51 @@ func TestParseFocus(t *testing.T) {
 		}
 	}
 }
+
+// gatedProcessor is the real processor, held at a gate so a test can keep an upload in flight.
+type gatedProcessor struct {
+	media.Processor
+	entered chan struct{}
+	gate    chan struct{}
+}
+
+func (g gatedProcessor) Process(ctx context.Context, in ap.ProcessInput) (*ap.ProcessedImage, error) {
+	g.entered <- struct{}{}
+	<-g.gate
+	return g.Processor.Process(ctx, in)
+}
+
+func TestUploadMediaWaitsForASlot(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w *world) {
+		files, err := media.NewDirFileStore(t.TempDir(), w.svc.BaseURL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := gatedProcessor{entered: make(chan struct{}, 2), gate: make(chan struct{})}
+		m, err := ap.NewMediaService(w.svc, ap.MediaOptions{Store: w.store, Files: files, Processor: g, MaxConcurrent: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice := w.user("alice")
+		upload := func(ctx context.Context) error {
+			_, err := m.UploadMedia(ctx, alice, ap.UploadInput{Data: bytes.NewReader(mediatest.PNG(t, 8, 8))})
+			return err
+		}
+		first := make(chan error, 1)
+		go func() { first <- upload(w.ctx) }()
+		<-g.entered // the first upload holds the only slot
+
+		ctx, cancel := context.WithTimeout(w.ctx, 50*time.Millisecond)
+		defer cancel()
+		if err := upload(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("second upload while the slot is taken: %v, want the deadline", err)
+		}
+		close(g.gate)
+		if err := <-first; err != nil {
+			t.Errorf("first upload: %v", err)
+		}
+		if rows, err := w.store.UnattachedBefore(w.ctx, time.Now().Add(time.Hour), 10); err != nil || len(rows) != 1 {
+			t.Errorf("rows = %d, %v; want only the first upload's", len(rows), err)
+		}
+	})
+}
