@@ -42,6 +42,7 @@ type Options struct {
 // Federation is the assembled server-to-server side.
 type Federation struct {
 	svc     *ap.Service
+	policy  *ap.PolicyCache
 	fetcher *fetch.Fetcher
 	deref   *remote.Dereferencer
 	inbox   *inbox.Handler
@@ -67,12 +68,17 @@ func New(o Options) (*Federation, error) {
 	ua += " (+" + o.Service.BaseURL() + "/)"
 	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: o.AllowPrivateNetworks, DialContext: o.Dial,
 		UserAgent: ua, Logger: o.Logger})
-	deref, err := remote.New(remote.Options{Service: o.Service, Fetcher: fetcher, Logger: o.Logger})
+	// One policy cache for every path that talks to other servers: inbound activities, fetches
+	// and deliveries. Changes made by another process (the admin CLI) apply within its TTL.
+	policy := ap.NewPolicyCache(o.Service, 0)
+	deref, err := remote.New(remote.Options{Service: o.Service, Fetcher: fetcher, Logger: o.Logger,
+		Allowed: policy.Allowed})
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	o.Service.SetResolver(deref)
-	in, err := inbox.New(inbox.Options{Service: o.Service, Resolver: deref, Logger: o.Logger})
+	in, err := inbox.New(inbox.Options{Service: o.Service, Resolver: deref, Logger: o.Logger,
+		DomainBlocked: policy.Blocked})
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
@@ -82,7 +88,8 @@ func New(o Options) (*Federation, error) {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	do := o.Delivery
-	do.Store, do.Keys, do.Poster = o.Store, o.Service, fetcher
+	do.Store, do.Keys = o.Store, o.Service
+	do.Poster = policyPoster{next: fetcher, allowed: policy.Allowed}
 	do.BaseURL, do.Domain = o.Service.BaseURL(), o.Service.Domain()
 	if do.Logger == nil {
 		do.Logger = o.Logger
@@ -91,7 +98,7 @@ func New(o Options) (*Federation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
-	return &Federation{svc: o.Service, fetcher: fetcher, deref: deref, inbox: in, docs: dh, worker: w}, nil
+	return &Federation{svc: o.Service, policy: policy, fetcher: fetcher, deref: deref, inbox: in, docs: dh, worker: w}, nil
 }
 
 // Routes mounts the inboxes and every document route.
@@ -120,6 +127,10 @@ func (f *Federation) Fetcher() *fetch.Fetcher { return f.fetcher }
 
 // Resolver is the remote dereferencer the service uses.
 func (f *Federation) Resolver() *remote.Dereferencer { return f.deref }
+
+// Policy is the federation policy cache every server-to-server path consults. Call its
+// Invalidate after changing policies in this process to apply the change at once.
+func (f *Federation) Policy() *ap.PolicyCache { return f.policy }
 
 // Worker exposes the delivery worker, for tests and administration tools.
 func (f *Federation) Worker() *delivery.Worker { return f.worker }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -36,7 +37,14 @@ type Options struct {
 	KeyCacheSize int
 	// KeyCacheTTL bounds how long a cached key is trusted without asking the store; 0 means 5m.
 	KeyCacheTTL time.Duration
+	// Allowed reports whether federation policy lets us talk to a host (host[:port]). It is
+	// checked before every fetch, WebFinger included, so a blocked domain never hears from us
+	// and cannot feed us documents; nil allows every host.
+	Allowed func(ctx context.Context, host string) (bool, error)
 }
+
+// ErrDomainBlocked is returned, wrapped, for a fetch that federation policy refuses.
+var ErrDomainBlocked = ap.E("remote", ap.Forbidden, "domain blocked by federation policy")
 
 // Dereferencer fetches and stores remote actors, keys and statuses. It is safe for concurrent use.
 type Dereferencer struct {
@@ -47,6 +55,7 @@ type Dereferencer struct {
 	log      *slog.Logger
 	wfScheme string
 	keys     *keyCache
+	allowed  func(ctx context.Context, host string) (bool, error)
 
 	signerMu sync.Mutex
 	signer   *fetch.Signer
@@ -81,6 +90,7 @@ func New(o Options) (*Dereferencer, error) {
 	return &Dereferencer{
 		svc: o.Service, store: o.Service.Store(), fetcher: o.Fetcher, sanitize: o.Sanitizer,
 		log: o.Logger, wfScheme: o.WebFingerScheme, keys: newKeyCache(o.KeyCacheSize, o.KeyCacheTTL),
+		allowed: o.Allowed,
 	}, nil
 }
 
@@ -104,8 +114,28 @@ func (d *Dereferencer) instanceSigner(ctx context.Context) (*fetch.Signer, error
 	return d.signer, nil
 }
 
+// checkHost refuses a host that federation policy does not allow.
+func (d *Dereferencer) checkHost(ctx context.Context, host string) error {
+	if d.allowed == nil {
+		return nil
+	}
+	ok, err := d.allowed(ctx, host)
+	if err != nil {
+		return fmt.Errorf("remote: federation policy for %s: %w", host, err)
+	}
+	if !ok {
+		return fmt.Errorf("remote: fetch from %s: %w", host, ErrDomainBlocked)
+	}
+	return nil
+}
+
 // get fetches a document signed as the instance actor.
 func (d *Dereferencer) get(ctx context.Context, uri string) (*fetch.Document, error) {
+	if u, err := url.Parse(uri); err == nil && u.Host != "" {
+		if err := d.checkHost(ctx, u.Host); err != nil {
+			return nil, err
+		}
+	}
 	signer, err := d.instanceSigner(ctx)
 	if err != nil {
 		return nil, err

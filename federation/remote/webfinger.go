@@ -57,6 +57,9 @@ func (d *Dereferencer) ResolveHandle(ctx context.Context, username, domain strin
 
 // webfinger returns the ActivityPub id WebFinger gives for acct:username@domain.
 func (d *Dereferencer) webfinger(ctx context.Context, username, domain string) (string, error) {
+	if err := d.checkHost(ctx, domain); err != nil {
+		return "", err
+	}
 	q := url.Values{"resource": {"acct:" + username + "@" + domain}}
 	u := url.URL{Scheme: d.wfScheme, Host: domain, Path: "/.well-known/webfinger", RawQuery: q.Encode()}
 	var doc jrd
