@@ -15,7 +15,9 @@ type ReportStore interface {
 const maxFlaggedStatuses = 100
 
 // ReceiveFlag turns a remote report of a local actor into a Report for administrators and
-// notifies each of them (admin.report). Statuses named that are not the target's are left out.
+// notifies each of them (admin.report). Statuses named that are not the target's are left out;
+// a Flag naming anything not on this server is refused whole (ORI-14): a server reports only what
+// it saw of ours, and we must not file reports about, or on behalf of, a third party.
 func (s *Service) ReceiveFlag(ctx context.Context, from *Actor, flagURI string, target *Actor, statusURIs []string, comment string) error {
 	const op = "activitypub.ReceiveFlag"
 	if err := checkSender(op, from); err != nil {
@@ -23,6 +25,11 @@ func (s *Service) ReceiveFlag(ctx context.Context, from *Actor, flagURI string, 
 	}
 	if !target.Local() {
 		return E(op, Invalid, "reported account is not on this server")
+	}
+	for _, uri := range statusURIs {
+		if !s.IsLocalURI(uri) {
+			return E(op, Invalid, "reported object is not on this server")
+		}
 	}
 	r := &Report{ID: s.NewID(), URI: flagURI, ReporterID: from.ID, TargetID: target.ID,
 		Comment: comment, CreatedAt: s.Now()}
