@@ -51,7 +51,7 @@ func TestSlowClientIsDisconnected(t *testing.T) {
 	// so its writes stall and its small queue overflows.
 	big := strings.Repeat("x", 1<<20)
 	w := newWorld(t, func(o *Options) {
-		o.Buffer = 8
+		o.Buffer = DefaultBuffer
 		o.RenderStatus = func(ctx context.Context, v *activitypub.Account, id string) ([]byte, error) {
 			if v.Actor.Username == "slow" {
 				return json.Marshal(map[string]string{"id": id, "pad": big})
@@ -66,6 +66,23 @@ func TestSlowClientIsDisconnected(t *testing.T) {
 	w.follow(fast, bob)
 	stalled := w.dial(slowSecret, "stream=user") // never read until the end
 	reader := w.dial(fastSecret, "stream=user")
+	// The reader keeps up: a goroutine reads every message as it comes and records update ids.
+	received := make(chan string, 4096)
+	go func() {
+		for {
+			_, b, err := reader.c.Read(context.Background())
+			if err != nil {
+				close(received)
+				return
+			}
+			var m got
+			if json.Unmarshal(b, &m) == nil && m.Event == "update" {
+				var p struct{ ID string }
+				_ = json.Unmarshal([]byte(m.Payload), &p)
+				received <- p.ID
+			}
+		}
+	}()
 
 	done := make(chan struct{})
 	var last *activitypub.Status
@@ -100,7 +117,20 @@ func TestSlowClientIsDisconnected(t *testing.T) {
 	stalled.c.SetReadLimit(4 << 20)
 	stalled.closed()
 	// The reader that kept up got everything, the last post included.
-	reader.until(is("update", last.ID, "user"))
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case id, ok := <-received:
+			if !ok {
+				t.Fatal("the reader that kept up was disconnected")
+			}
+			if id == last.ID {
+				return
+			}
+		case <-timeout:
+			t.Fatal("the reader never got the last post")
+		}
+	}
 }
 
 func TestCloseEndsStreams(t *testing.T) {
