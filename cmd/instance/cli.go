@@ -34,6 +34,7 @@ Flags (each has an environment variable; a flag given on the command line wins):
   --host HOST                 GUILDHALL_HOST                   public domain[:port] used in every ActivityPub id (default localhost:8080)
   --listen ADDR               GUILDHALL_LISTEN                 listen address (default 127.0.0.1:8080)
   --db DSN                    GUILDHALL_DB                     sqlite:PATH or postgres://… URL (default sqlite:./data/guildhall.db)
+  --media-dir DIR             GUILDHALL_MEDIA_DIR              where uploaded media files live (default ./data/media)
   --insecure-http             GUILDHALL_INSECURE_HTTP          ids and links use http:// (development and tests only)
   --allow-private-networks    GUILDHALL_ALLOW_PRIVATE_NETWORKS permit outgoing requests to loopback/private addresses
   --log-level LEVEL           GUILDHALL_LOG_LEVEL              debug, info, warn or error (default info)
@@ -91,6 +92,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 	fs.StringVar(&cfg.Host, "host", cfg.Host, "")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "")
+	fs.StringVar(&cfg.MediaDir, "media-dir", cfg.MediaDir, "")
 	fs.BoolVar(&cfg.InsecureHTTP, "insecure-http", false, "")
 	fs.BoolVar(&cfg.AllowPrivateNetworks, "allow-private-networks", false, "")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
@@ -105,6 +107,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 		}{
 			{"host", "GUILDHALL_HOST", &cfg.Host}, {"listen", "GUILDHALL_LISTEN", &cfg.Listen},
 			{"db", "GUILDHALL_DB", &cfg.DB}, {"log-level", "GUILDHALL_LOG_LEVEL", &cfg.LogLevel},
+			{"media-dir", "GUILDHALL_MEDIA_DIR", &cfg.MediaDir},
 			{"log-format", "GUILDHALL_LOG_FORMAT", &cfg.LogFormat},
 			{"trusted-proxies", "GUILDHALL_TRUSTED_PROXIES", proxies},
 		}

@@ -18,6 +18,7 @@ type Config struct {
 	Host                 string // public host[:port] used in every ActivityPub id
 	Listen               string // address the HTTP server binds
 	DB                   string // sqlite:PATH or postgres://…
+	MediaDir             string // where uploaded media files live
 	InsecureHTTP         bool   // ids and links use http:// (development and tests only)
 	AllowPrivateNetworks bool   // outgoing requests may reach loopback/private addresses
 	LogLevel             string // debug, info, warn, error
@@ -33,6 +34,7 @@ func Defaults() Config {
 		Host:      "localhost:8080",
 		Listen:    "127.0.0.1:8080",
 		DB:        "sqlite:./data/guildhall.db",
+		MediaDir:  "./data/media",
 		LogLevel:  "info",
 		LogFormat: "text",
 	}
@@ -74,6 +76,9 @@ func (c *Config) Validate() error {
 	}
 	if err := ValidateDB(c.DB); err != nil {
 		return &FieldError{"db", "GUILDHALL_DB", err.Error()}
+	}
+	if strings.TrimSpace(c.MediaDir) == "" {
+		return &FieldError{"media-dir", "GUILDHALL_MEDIA_DIR", "must name a directory"}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
