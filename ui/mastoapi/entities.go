@@ -1,6 +1,10 @@
 package mastoapi
 
-import "time"
+import (
+	"time"
+
+	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
+)
 
 // The Mastodon JSON entities. Every field a client reads is always present: slices are made
 // non-nil by the presenters, nullable fields are pointers.
@@ -88,16 +92,8 @@ type tag struct {
 	History []any  `json:"history"`
 }
 
-type mediaAttachment struct {
-	ID          string         `json:"id"`
-	Type        string         `json:"type"`
-	URL         string         `json:"url"`
-	PreviewURL  string         `json:"preview_url"`
-	RemoteURL   *string        `json:"remote_url"`
-	Description *string        `json:"description"`
-	Blurhash    *string        `json:"blurhash"`
-	Meta        map[string]any `json:"meta"`
-}
+// mediaAttachment is the media endpoints' own entity, so both render attachments alike.
+type mediaAttachment = mediaapi.Attachment
 
 type application struct {
 	Name    string  `json:"name"`

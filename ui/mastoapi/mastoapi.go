@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
+	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
 )
 
 // Version is what /api/v1/instance reports: a Mastodon version first, because clients gate
@@ -34,6 +36,20 @@ type Options struct {
 	// 300 per 5 minutes, as in Mastodon, when zero.
 	RateLimit  int
 	RateWindow time.Duration
+
+	// Lists, Markers and Filters keep those resources; when nil they are taken from
+	// Service.Store(), which storage.Store satisfies.
+	Lists   activitypub.ListStore
+	Markers activitypub.MarkerStore
+	Filters activitypub.FilterStore
+	// EnableStreaming builds the streaming hub and serves /api/v1/streaming with it (Streaming is
+	// then ignored). Hand Events() to Service.SetEvents and call Close on shutdown.
+	EnableStreaming bool
+	// StreamingHeartbeat is the hub's ping and token re-check interval; 30s when zero.
+	StreamingHeartbeat time.Duration
+	// Media, when set, serves the media endpoints (POST /api/v1/media, /api/v2/media,
+	// GET/PUT /api/v1/media/{id}); without it they answer 404.
+	Media *activitypub.MediaService
 }
 
 // Handler serves the Mastodon client API. Build it with New and mount it with Routes.
@@ -41,6 +57,11 @@ type Handler struct {
 	svc     *activitypub.Service
 	log     *slog.Logger
 	opts    Options
+	lists   *activitypub.Lists
+	markers *activitypub.Markers
+	filters *activitypub.Filters
+	hub     *streaming.Hub    // nil unless EnableStreaming
+	media   *mediaapi.Handler // nil without Options.Media
 	limiter *limiter
 	cop     *http.CrossOriginProtection
 }
@@ -66,11 +87,21 @@ func New(o Options) (*Handler, error) {
 		base := o.Service.BaseURL()
 		o.StreamingURL = "ws" + strings.TrimPrefix(base, "http")
 	}
-	return &Handler{
+	h := &Handler{
 		svc: o.Service, log: o.Logger, opts: o,
 		limiter: newLimiter(o.RateLimit, o.RateWindow),
 		cop:     http.NewCrossOriginProtection(),
-	}, nil
+	}
+	if err := h.wirePorts(o); err != nil {
+		return nil, err
+	}
+	if err := h.wireMedia(); err != nil {
+		return nil, err
+	}
+	if err := h.wireStreaming(); err != nil {
+		return nil, err
+	}
+	return h, nil
 }
 
 // base is the absolute origin used in every URL the API returns.

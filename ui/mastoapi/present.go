@@ -4,7 +4,6 @@ import (
 	"context"
 	"html"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
@@ -160,6 +159,10 @@ func (h *Handler) presentStatuses(ctx context.Context, c *call, sts []*activityp
 			return nil, err
 		}
 	}
+	filter, err := h.viewerFilter(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]status, 0, len(sts))
 	for _, st := range sts {
 		author := byID[st.ActorID]
@@ -177,6 +180,9 @@ func (h *Handler) presentStatuses(ctx context.Context, c *call, sts []*activityp
 			// The wrapper mirrors the original's flags and counts, as Mastodon does.
 			s.Favourited, s.Reblogged, s.Bookmarked, s.Muted, s.Pinned = inner.Favourited, inner.Reblogged, inner.Bookmarked, inner.Muted, inner.Pinned
 			s.Content, s.SpoilerText, s.Sensitive = "", "", false
+		}
+		if filter.apply(st, originals[st.ReblogOfID], &s) {
+			continue
 		}
 		out = append(out, s)
 	}
@@ -253,41 +259,6 @@ func (h *Handler) presentTags(names []string) []tag {
 
 func (h *Handler) presentTag(name string) tag {
 	return tag{Name: name, URL: h.base() + "/tags/" + url.PathEscape(name), History: []any{}}
-}
-
-func (h *Handler) presentMedia(as []activitypub.Attachment) []mediaAttachment {
-	out := make([]mediaAttachment, 0, len(as))
-	for _, a := range as {
-		m := mediaAttachment{ID: a.ID, Type: a.Type, URL: a.URL, PreviewURL: a.PreviewURL, Meta: map[string]any{}}
-		if m.Type == "" {
-			m.Type = "unknown"
-		}
-		if m.URL == "" {
-			m.URL = a.RemoteURL
-		}
-		if m.PreviewURL == "" {
-			m.PreviewURL = m.URL
-		}
-		if a.RemoteURL != "" {
-			r := a.RemoteURL
-			m.RemoteURL = &r
-		}
-		if a.Description != "" {
-			d := a.Description
-			m.Description = &d
-		}
-		if a.Blurhash != "" {
-			b := a.Blurhash
-			m.Blurhash = &b
-		}
-		if a.Width > 0 && a.Height > 0 {
-			m.Meta["original"] = map[string]any{"width": a.Width, "height": a.Height,
-				"size": strconv.Itoa(a.Width) + "x" + strconv.Itoa(a.Height), "aspect": float64(a.Width) / float64(a.Height)}
-			m.Meta["focus"] = map[string]any{"x": a.FocusX, "y": a.FocusY}
-		}
-		out = append(out, m)
-	}
-	return out
 }
 
 func (h *Handler) presentRelationship(r *activitypub.Relationship) relationship {

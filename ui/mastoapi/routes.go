@@ -26,6 +26,7 @@ type call struct {
 	p       *params
 	token   *activitypub.OAuthToken
 	account *activitypub.Account // nil when anonymous or an application token
+	route   string               // the route's path pattern: where filters apply depends on it
 }
 
 // viewer is the domain's view of the caller.
@@ -58,7 +59,7 @@ func (h *Handler) routes() []route {
 		{get, "/oauth/authorize", noAuth, "", h.authorizeForm},
 		{post, "/oauth/authorize", noAuth, "", h.authorize},
 		{post, "/oauth/token", noAuth, "", h.token},
-		{post, "/oauth/revoke", noAuth, "", h.revoke},
+		{post, "/oauth/revoke", noAuth, "", h.revokeToken},
 
 		// Instance.
 		{get, "/api/v1/instance", anyone, "", h.instanceV1},
@@ -82,7 +83,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/accounts/{id}/followers", anyone, "read:accounts", h.followers},
 		{get, "/api/v1/accounts/{id}/following", anyone, "read:accounts", h.following},
 		{get, "/api/v1/accounts/{id}/featured_tags", anyone, "", h.emptyList},
-		{get, "/api/v1/accounts/{id}/lists", user, "read:lists", h.emptyList},
+		{get, "/api/v1/accounts/{id}/lists", user, "read:lists", h.accountLists},
 		{post, "/api/v1/accounts/{id}/follow", user, "write:follows", h.follow},
 		{post, "/api/v1/accounts/{id}/unfollow", user, "write:follows", h.unfollow},
 		{post, "/api/v1/accounts/{id}/block", user, "write:blocks", h.block},
@@ -129,6 +130,30 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/notifications/{id}", user, "read:notifications", h.notification},
 		{post, "/api/v1/notifications/{id}/dismiss", user, "write:notifications", h.dismissNotification},
 
+		// Lists, markers and filters.
+		{get, "/api/v1/lists", user, "read:lists", h.allLists},
+		{post, "/api/v1/lists", user, "write:lists", h.createList},
+		{get, "/api/v1/lists/{id}", user, "read:lists", h.showList},
+		{put, "/api/v1/lists/{id}", user, "write:lists", h.updateList},
+		{del, "/api/v1/lists/{id}", user, "write:lists", h.deleteList},
+		{get, "/api/v1/lists/{id}/accounts", user, "read:lists", h.listAccounts},
+		{post, "/api/v1/lists/{id}/accounts", user, "write:lists", h.addListAccounts},
+		{del, "/api/v1/lists/{id}/accounts", user, "write:lists", h.removeListAccounts},
+		{get, "/api/v1/markers", user, "read:statuses", h.getMarkers},
+		{post, "/api/v1/markers", user, "write:statuses", h.saveMarkers},
+		{get, "/api/v1/filters", user, "read:filters", h.filtersV1},
+		{get, "/api/v2/filters", user, "read:filters", h.filtersV2},
+		{post, "/api/v2/filters", user, "write:filters", h.createFilter},
+		{get, "/api/v2/filters/keywords/{id}", user, "read:filters", h.showFilterKeyword},
+		{put, "/api/v2/filters/keywords/{id}", user, "write:filters", h.updateFilterKeyword},
+		{del, "/api/v2/filters/keywords/{id}", user, "write:filters", h.deleteFilterKeyword},
+		{get, "/api/v2/filters/{id}", user, "read:filters", h.showFilter},
+		{put, "/api/v2/filters/{id}", user, "write:filters", h.updateFilter},
+		{del, "/api/v2/filters/{id}", user, "write:filters", h.deleteFilter},
+		{get, "/api/v2/filters/{id}/keywords", user, "read:filters", h.filterKeywords},
+		{post, "/api/v2/filters/{id}/keywords", user, "write:filters", h.addFilterKeyword},
+		{get, "/api/v2/filters/{id}/statuses", user, "read:filters", h.filterStatuses},
+
 		// Search.
 		{get, "/api/v2/search", anyone, "read:search", h.search},
 
@@ -141,10 +166,6 @@ func (h *Handler) routes() []route {
 		{get, "/api/v2/suggestions", user, "read", h.emptyList},
 		{get, "/api/v1/followed_tags", user, "read:follows", h.emptyList},
 		{get, "/api/v1/scheduled_statuses", user, "read:statuses", h.emptyList},
-		{get, "/api/v1/filters", user, "read:filters", h.emptyList},
-		{get, "/api/v2/filters", user, "read:filters", h.emptyList},
-		{get, "/api/v1/lists", user, "read:lists", h.emptyList},
-		{get, "/api/v1/markers", user, "read:statuses", h.emptyObject},
 
 		// The default avatar and header, for accounts without one.
 		{get, "/avatars/original/missing.png", noAuth, "", h.missingImage},
@@ -155,9 +176,15 @@ func (h *Handler) routes() []route {
 // Routes registers the API on r, then a catch-all that answers unknown /api/ paths with a JSON
 // 404 (and preflights for every API path): mount other /api/ handlers before calling Routes.
 func (h *Handler) Routes(r *mux.Router) {
-	if h.opts.Streaming != nil {
+	switch {
+	case h.hub != nil:
+		h.hub.Routes(r)
+	case h.opts.Streaming != nil:
 		r.Handle("/api/v1/streaming", h.opts.Streaming)
 		r.PathPrefix("/api/v1/streaming/").Handler(h.opts.Streaming)
+	}
+	if h.media != nil {
+		h.media.Routes(r)
 	}
 	for _, rt := range h.routes() {
 		methods := []string{rt.method}
@@ -210,7 +237,7 @@ func (h *Handler) chain(rt route) http.Handler {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error {
-	c := &call{}
+	c := &call{route: rt.path}
 	var authErr error
 	if rt.auth != noAuth {
 		authErr = h.authenticate(r, c)

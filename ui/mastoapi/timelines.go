@@ -31,8 +31,3 @@ func (h *Handler) tagTimeline(w http.ResponseWriter, r *http.Request, c *call) e
 	}
 	return h.writeStatuses(w, r, c, sts)
 }
-
-// listTimeline is not found until lists exist.
-func (h *Handler) listTimeline(http.ResponseWriter, *http.Request, *call) error {
-	return errNotFound
-}
