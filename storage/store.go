@@ -54,6 +54,20 @@ type Store struct {
 	reader *sqlx.DB
 
 	rebound sync.Map // query text → query rebound for the dialect
+
+	// wcache and rcache hold the prepared statements of writer and reader (one cache when they
+	// are the same pool).
+	wcache, rcache *stmtCache
+}
+
+// withCaches gives s its statement caches once its pools are set.
+func (s *Store) withCaches() *Store {
+	s.wcache = newStmtCache(s.writer)
+	s.rcache = s.wcache
+	if s.reader != s.writer {
+		s.rcache = newStmtCache(s.reader)
+	}
+	return s
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (the parent directory is created;
@@ -122,7 +136,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*Store, error) 
 	}
 	s := &Store{dialect: sqliteDialect{}, writer: w, reader: w}
 	if memory {
-		return s, nil // another connection would see another, empty, database
+		return s.withCaches(), nil // another connection would see another, empty, database
 	}
 	r, err := sqlx.Open("sqlite", readerDSN)
 	if err != nil {
@@ -137,7 +151,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*Store, error) 
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)
 	s.reader = r
-	return s, nil
+	return s.withCaches(), nil
 }
 
 // pingSQLite connects, retrying while another process holds the lock: switching a new file to
@@ -174,7 +188,7 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error)
 		db.Close()
 		return nil, fmt.Errorf("storage: open postgres %s: %w", redact(dsn), err)
 	}
-	return &Store{dialect: postgresDialect{}, writer: db, reader: db}, nil
+	return (&Store{dialect: postgresDialect{}, writer: db, reader: db}).withCaches(), nil
 }
 
 // redact hides a password in a URL-shaped DSN before it goes into an error message.
@@ -193,6 +207,8 @@ func redact(dsn string) string {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.wcache.close()
+	s.rcache.close()
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		if rerr := s.reader.Close(); err == nil {
@@ -237,25 +253,25 @@ func (s *Store) bind(query string) string {
 }
 
 // get, sel and exec run one statement on the transaction in ctx, or else on the reader (get,
-// sel) or the writer (exec, getW, selW).
+// sel) or the writer (exec, getW, selW), through the pool's prepared-statement cache.
 func (s *Store) get(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.GetContext(ctx, s.q(ctx), dest, s.bind(query), args...)
+	return s.cachedGet(ctx, false, dest, query, args)
 }
 
 func (s *Store) sel(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.SelectContext(ctx, s.q(ctx), dest, s.bind(query), args...)
+	return s.cachedSelect(ctx, false, dest, query, args)
 }
 
 func (s *Store) getW(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.GetContext(ctx, s.w(ctx), dest, s.bind(query), args...)
+	return s.cachedGet(ctx, true, dest, query, args)
 }
 
 func (s *Store) selW(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.SelectContext(ctx, s.w(ctx), dest, s.bind(query), args...)
+	return s.cachedSelect(ctx, true, dest, query, args)
 }
 
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return s.w(ctx).ExecContext(ctx, s.bind(query), args...)
+	return s.cachedExec(ctx, query, args)
 }
 
 // execN runs a write and reports how many rows it touched.
@@ -269,7 +285,7 @@ func (s *Store) execN(ctx context.Context, query string, args ...any) (int64, er
 
 // named runs a write with :name parameters taken from a row struct's db tags.
 func (s *Store) named(ctx context.Context, query string, arg any) (sql.Result, error) {
-	return sqlx.NamedExecContext(ctx, s.w(ctx), query, arg)
+	return s.cachedNamed(ctx, query, arg)
 }
 
 var _ activitypub.Store = (*Store)(nil)

@@ -26,6 +26,13 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) (e
 		return fmt.Errorf("storage: begin: %w", err)
 	}
 	defer func() {
+		// Statements first met inside the transaction can be prepared now that its connection
+		// is free again (see stmtCache).
+		if s.wcache.hasWanted() {
+			s.wcache.flushWanted(context.WithoutCancel(ctx))
+		}
+	}()
+	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
 			panic(p)
