@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"html"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +67,9 @@ func TestTwoProcessesFederate(t *testing.T) {
 			return strings.TrimSpace(string(out))
 		}
 		cli("admin", "create-user", "--username", user, "--email", user+"@"+h.name, "--password", "a long enough password")
-		p.token = cli("admin", "token", "--username", user, "--scopes", "read write follow")
+		if i == 0 { // Ann's script uses a token from the command line.
+			p.token = cli("admin", "token", "--username", user, "--scopes", "read write follow")
+		}
 		serve := exec.Command(bin, "serve")
 		serve.Env = env
 		logf, _ := os.Create(filepath.Join(dir, h.name+".log"))
@@ -82,7 +87,6 @@ func TestTwoProcessesFederate(t *testing.T) {
 				t.Logf("%s log:\n%s", h.name, log)
 			}
 		})
-		p.client = mastodon.NewClient(&mastodon.Config{Server: "http://" + h.name, AccessToken: p.token})
 		waitFor(t, ctx, h.name+" healthy", func() (bool, error) {
 			resp, err := http.Get("http://" + h.name + "/healthz")
 			if err != nil {
@@ -91,6 +95,11 @@ func TestTwoProcessesFederate(t *testing.T) {
 			resp.Body.Close()
 			return resp.StatusCode == http.StatusOK, nil
 		})
+		if p.token != "" {
+			p.client = mastodon.NewClient(&mastodon.Config{Server: "http://" + h.name, AccessToken: p.token})
+		} else { // Bob signs in from an app through the browser, as Elk or Tusky would.
+			p.client = signInThroughBrowser(t, ctx, "http://"+h.name, user, "a long enough password")
+		}
 		ps = append(ps, p)
 	}
 	a, b := ps[0], ps[1]
@@ -159,6 +168,49 @@ func TestTwoProcessesFederate(t *testing.T) {
 		_, err := a.client.GetStatus(ctx, postOnA.ID)
 		return err != nil && strings.Contains(err.Error(), "404"), nil
 	})
+}
+
+// signInThroughBrowser registers an app, signs in on the web page, consents and exchanges the
+// code for a token: the OAuth code flow a Mastodon app runs, with go-mastodon on the app side.
+func signInThroughBrowser(t *testing.T, ctx context.Context, base, login, password string) *mastodon.Client {
+	t.Helper()
+	const oob = "urn:ietf:wg:oauth:2.0:oob"
+	app, err := mastodon.RegisterApp(ctx, &mastodon.AppConfig{Server: base, ClientName: "Two-process test", RedirectURIs: oob, Scopes: "read write follow push"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	code, _, hdr := b.get(app.AuthURI)
+	if code != http.StatusSeeOther {
+		t.Fatalf("authorize before sign-in: %d", code)
+	}
+	next := hdr.Get("Location")
+	_, page, _ := b.get(base + next)
+	u, _ := url.Parse(next)
+	code, _, hdr = b.post(base+"/login", url.Values{"login": {login}, "password": {password},
+		"csrf_token": {csrfFrom(t, page)}, "next": {u.Query().Get("next")}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", code)
+	}
+	code, consent, _ := b.get(base + hdr.Get("Location"))
+	if code != http.StatusOK || !strings.Contains(consent, "Two-process test") {
+		t.Fatalf("consent page: %d", code)
+	}
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)"`).FindAllStringSubmatch(consent, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	form.Set("decision", "allow")
+	code, oobPage, _ := b.post(base+"/oauth/authorize", form)
+	m := regexp.MustCompile(`<code>([^<]+)</code>`).FindStringSubmatch(oobPage)
+	if code != http.StatusOK || m == nil {
+		t.Fatalf("consent: %d\n%s", code, oobPage)
+	}
+	c := mastodon.NewClient(&mastodon.Config{Server: base, ClientID: app.ClientID, ClientSecret: app.ClientSecret})
+	if err := c.AuthenticateToken(ctx, m[1], oob); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // waitFor polls cond until it holds. The deadline only guards against a hang; it asserts no speed.
