@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"html"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
