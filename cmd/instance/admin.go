@@ -34,17 +34,23 @@ func cmdMigrate(ctx context.Context, args []string, e env, stdout, stderr io.Wri
 	return nil
 }
 
+const adminSubcommands = "create-user, token, domain or federation-mode"
+
 func cmdAdmin(ctx context.Context, args []string, e env, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"admin needs a subcommand: create-user or token"}
+		return usageError{"admin needs a subcommand: " + adminSubcommands}
 	}
 	switch args[0] {
 	case "create-user":
 		return cmdCreateUser(ctx, args[1:], e, stdin, stdout, stderr)
 	case "token":
 		return cmdToken(ctx, args[1:], e, stdout, stderr)
+	case "domain":
+		return cmdDomain(ctx, args[1:], e, stdout, stderr)
+	case "federation-mode":
+		return cmdFederationMode(ctx, args[1:], e, stdout, stderr)
 	default:
-		return usageError{fmt.Sprintf("unknown admin subcommand %q (want create-user or token)", args[0])}
+		return usageError{fmt.Sprintf("unknown admin subcommand %q (want %s)", args[0], adminSubcommands)}
 	}
 }
 

@@ -27,6 +27,19 @@ Usage:
                                     create a local account (--password - reads it from stdin)
   instance admin token --username U [--scopes "read write follow push"] [flags]
                                     print a Mastodon API access token for scripts and bots
+  instance admin domain block DOMAIN [--reason R] [flags]
+                                    stop federating with DOMAIN and its subdomains: refuse their
+                                    activities, send and fetch nothing, cut follows, suspend accounts
+  instance admin domain allow DOMAIN [--reason R] [flags]
+                                    let DOMAIN and its subdomains federate in allowlist mode
+  instance admin domain remove DOMAIN [flags]
+                                    drop DOMAIN's policy (an unblock lifts the block's suspensions)
+  instance admin domain list [flags]
+                                    show the federation mode and every domain policy
+  instance admin federation-mode [blocklist|allowlist] [flags]
+                                    set (or show) the mode: blocklist federates with all but blocked
+                                    domains, allowlist only with allowed ones
+                                    (a running server applies policy changes within 5 seconds)
   instance version                  print the version
   instance help                     show this help
 
