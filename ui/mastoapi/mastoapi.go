@@ -63,6 +63,7 @@ type Handler struct {
 	hub     *streaming.Hub    // nil unless EnableStreaming
 	media   *mediaapi.Handler // nil without Options.Media
 	limiter *limiter
+	auth    *authCache
 	cop     *http.CrossOriginProtection
 }
 
@@ -90,6 +91,7 @@ func New(o Options) (*Handler, error) {
 	h := &Handler{
 		svc: o.Service, log: o.Logger, opts: o,
 		limiter: newLimiter(o.RateLimit, o.RateWindow),
+		auth:    newAuthCache(),
 		cop:     http.NewCrossOriginProtection(),
 	}
 	if err := h.wirePorts(o); err != nil {

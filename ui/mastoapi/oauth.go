@@ -252,6 +252,8 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request, c *call) error 
 	if id, s, okBasic := r.BasicAuth(); okBasic {
 		clientID, secret = id, s
 	}
+	// Forgotten whatever the outcome: a cached copy must not outlive a revocation here.
+	defer h.auth.forgetToken(activitypub.HashSecret(c.p.str("token")))
 	if err := h.svc.RevokeToken(r.Context(), clientID, secret, c.p.str("token")); err != nil {
 		if activitypub.KindOf(err) == activitypub.Unauthorized {
 			return &apiError{status: http.StatusForbidden, code: "unauthorized_client",

@@ -274,7 +274,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error 
 	if c.p, err = parseParams(r); err != nil {
 		return err
 	}
-	return rt.handle(w, r, c)
+	err = rt.handle(w, r, c)
+	h.forgetAfterWrite(r, c)
+	return err
 }
 
 // authenticate resolves a bearer token (header, or access_token parameter as some clients send).
@@ -292,7 +294,7 @@ func (h *Handler) authenticate(r *http.Request, c *call) error {
 	if secret == "" {
 		return nil
 	}
-	t, acct, err := h.svc.TokenAccount(r.Context(), secret)
+	t, acct, err := h.tokenAccount(r, secret)
 	if err != nil {
 		return err
 	}
