@@ -3,8 +3,8 @@ package mastoapi_test
 import (
 	"crypto/rsa"
 	"log/slog"
-	"path/filepath"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
