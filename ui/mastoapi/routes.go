@@ -328,8 +328,4 @@ func (h *Handler) emptyList(w http.ResponseWriter, _ *http.Request, _ *call) err
 	return ok(w, []any{})
 }
 
-func (h *Handler) emptyObject(w http.ResponseWriter, _ *http.Request, _ *call) error {
-	return ok(w, map[string]any{})
-}
-
 func pathID(r *http.Request) string { return mux.Vars(r)["id"] }
