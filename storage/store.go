@@ -84,7 +84,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s, err = openPostgres(ctx, dsn, opts)
 	default:
-		return nil, fmt.Errorf("storage: open: unsupported database %q: use sqlite:PATH, sqlite::memory:, postgres://... or postgresql://...", redact(dsn))
+		return nil, fmt.Errorf("storage: open: unsupported database %q (use sqlite:PATH, sqlite::memory: or a postgres:// URL)", redact(dsn))
 	}
 	if err != nil {
 		return nil, err
@@ -222,6 +222,17 @@ func (s *Store) Close() error {
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.writer.PingContext(ctx); err != nil {
 		return fmt.Errorf("storage: ping: %w", err)
+	}
+	return nil
+}
+
+// Analyze refreshes the query planner's statistics; run it after bulk changes and now and then
+// (as autovacuum does for PostgreSQL). See analyzeSQL for what SQLite keeps.
+func (s *Store) Analyze(ctx context.Context) error {
+	for _, q := range s.dialect.analyzeSQL() {
+		if _, err := s.writer.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("storage: analyze: %w", err)
+		}
 	}
 	return nil
 }

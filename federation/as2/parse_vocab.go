@@ -62,9 +62,6 @@ type (
 	withHeight interface {
 		GetActivityStreamsHeight() vocab.ActivityStreamsHeightProperty
 	}
-	withHref interface {
-		GetActivityStreamsHref() vocab.ActivityStreamsHrefProperty
-	}
 	withBlurhash interface {
 		GetTootBlurhash() vocab.TootBlurhashProperty
 	}
