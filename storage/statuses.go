@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -233,22 +234,62 @@ func (s *Store) statusWhere(ctx context.Context, op, where string, args ...any) 
 	return list[0], nil
 }
 
-type mentionRow struct {
-	StatusID string `db:"status_id"`
-	ActorID  string `db:"actor_id"`
-	URI      string `db:"uri"`
-	Username string `db:"username"`
-	Domain   string `db:"domain"`
-	URL      string `db:"url"`
+// relationRow is one row of loadRelations' union: a mention (rel "m": the actor's id, uri,
+// username, domain and url), a tag (rel "t": its name in id) or an attachment (rel "a": mediaCols).
+type relationRow struct {
+	StatusID    string          `db:"status_id"`
+	Rel         string          `db:"rel"`
+	Pos         int             `db:"pos"`
+	ID          string          `db:"id"`
+	URI         sql.NullString  `db:"uri"`
+	Username    sql.NullString  `db:"username"`
+	Domain      sql.NullString  `db:"domain"`
+	URL         sql.NullString  `db:"url"`
+	ActorID     sql.NullString  `db:"actor_id"`
+	Type        sql.NullString  `db:"type"`
+	ContentType sql.NullString  `db:"content_type"`
+	RemoteURL   sql.NullString  `db:"remote_url"`
+	PreviewURL  sql.NullString  `db:"preview_url"`
+	Path        sql.NullString  `db:"path"`
+	Description sql.NullString  `db:"description"`
+	Blurhash    sql.NullString  `db:"blurhash"`
+	Width       sql.NullInt64   `db:"width"`
+	Height      sql.NullInt64   `db:"height"`
+	Size        sql.NullInt64   `db:"size"`
+	FocusX      sql.NullFloat64 `db:"focus_x"`
+	FocusY      sql.NullFloat64 `db:"focus_y"`
+	CreatedAt   sql.NullInt64   `db:"created_at"`
 }
 
-type tagRow struct {
-	StatusID string `db:"status_id"`
-	Name     string `db:"tag_name"`
+// relationsSQL loads the mentions, tags and attachments of the statuses whose ids fill the three
+// IN lists, in one statement: one round trip instead of three, which matters most on PostgreSQL.
+// The columns a branch does not have are NULL, typed in the first branch because PostgreSQL
+// resolves a union's column types branch by branch.
+func relationsSQL(in string) string {
+	return `SELECT m.status_id AS status_id, 'm' AS rel, m.position AS pos, a.id AS id, a.uri AS uri,
+			a.username AS username, a.domain AS domain, a.url AS url, CAST(NULL AS TEXT) AS actor_id,
+			CAST(NULL AS TEXT) AS type, CAST(NULL AS TEXT) AS content_type,
+			CAST(NULL AS TEXT) AS remote_url, CAST(NULL AS TEXT) AS preview_url,
+			CAST(NULL AS TEXT) AS path, CAST(NULL AS TEXT) AS description,
+			CAST(NULL AS TEXT) AS blurhash, CAST(NULL AS INTEGER) AS width,
+			CAST(NULL AS INTEGER) AS height, CAST(NULL AS BIGINT) AS size,
+			CAST(NULL AS DOUBLE PRECISION) AS focus_x, CAST(NULL AS DOUBLE PRECISION) AS focus_y,
+			CAST(NULL AS BIGINT) AS created_at
+		FROM mentions m JOIN actors a ON a.id = m.actor_id WHERE m.status_id IN (` + in + `)
+		UNION ALL
+		SELECT status_id, 't', position, tag_name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+			NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+		FROM status_tags WHERE status_id IN (` + in + `)
+		UNION ALL
+		SELECT status_id, 'a', position, id, NULL, NULL, NULL, url, actor_id, type, content_type,
+			remote_url, preview_url, path, description, blurhash, width, height, size, focus_x,
+			focus_y, created_at
+		FROM media_attachments WHERE status_id IN (` + in + `)
+		ORDER BY 1, 2, 3, 4`
 }
 
-// loadRelations fills Mentions, Tags and Attachments for a page of statuses: three queries
-// whatever the page size.
+// loadRelations fills Mentions, Tags and Attachments for a page of statuses: one query whatever
+// the page size.
 func (s *Store) loadRelations(ctx context.Context, list []*activitypub.Status) error {
 	if len(list) == 0 {
 		return nil
@@ -261,37 +302,30 @@ func (s *Store) loadRelations(ctx context.Context, list []*activitypub.Status) e
 		}
 		byID[st.ID] = st
 	}
-	in := inList(len(ids))
-
-	var mentions []mentionRow
-	if err := s.sel(ctx, &mentions, `SELECT m.status_id, a.id AS actor_id, a.uri, a.username, a.domain, a.url
-		FROM mentions m JOIN actors a ON a.id = m.actor_id
-		WHERE m.status_id IN (`+in+`) ORDER BY m.status_id, m.position`, ids...); err != nil {
-		return fmt.Errorf("load mentions: %w", err)
+	args := make([]any, 0, 3*len(ids))
+	args = append(append(append(args, ids...), ids...), ids...)
+	var rows []relationRow
+	if err := s.sel(ctx, &rows, relationsSQL(inList(len(ids))), args...); err != nil {
+		return fmt.Errorf("load mentions, tags and attachments: %w", err)
 	}
-	for _, m := range mentions {
-		st := byID[m.StatusID]
-		st.Mentions = append(st.Mentions, activitypub.Mention{ActorID: m.ActorID, URI: m.URI,
-			Username: m.Username, Domain: m.Domain, URL: m.URL})
-	}
-
-	var tags []tagRow
-	if err := s.sel(ctx, &tags, `SELECT status_id, tag_name FROM status_tags
-		WHERE status_id IN (`+in+`) ORDER BY status_id, position`, ids...); err != nil {
-		return fmt.Errorf("load tags: %w", err)
-	}
-	for _, t := range tags {
-		byID[t.StatusID].Tags = append(byID[t.StatusID].Tags, t.Name)
-	}
-
-	var media []mediaRow
-	if err := s.sel(ctx, &media, `SELECT `+mediaCols+` FROM media_attachments
-		WHERE status_id IN (`+in+`) ORDER BY status_id, position, id`, ids...); err != nil {
-		return fmt.Errorf("load attachments: %w", err)
-	}
-	for i := range media {
-		st := byID[strOf(media[i].StatusID)]
-		st.Attachments = append(st.Attachments, *media[i].attachment())
+	for i := range rows {
+		r := &rows[i]
+		st := byID[r.StatusID]
+		switch r.Rel {
+		case "m":
+			st.Mentions = append(st.Mentions, activitypub.Mention{ActorID: r.ID, URI: r.URI.String,
+				Username: r.Username.String, Domain: r.Domain.String, URL: r.URL.String})
+		case "t":
+			st.Tags = append(st.Tags, r.ID)
+		case "a":
+			st.Attachments = append(st.Attachments, activitypub.Attachment{
+				ID: r.ID, StatusID: r.StatusID, ActorID: r.ActorID.String, Type: r.Type.String,
+				ContentType: r.ContentType.String, URL: r.URL.String, RemoteURL: r.RemoteURL.String,
+				PreviewURL: r.PreviewURL.String, Path: r.Path.String, Description: r.Description.String,
+				Blurhash: r.Blurhash.String, Width: int(r.Width.Int64), Height: int(r.Height.Int64),
+				Size: r.Size.Int64, FocusX: r.FocusX.Float64, FocusY: r.FocusY.Float64,
+				CreatedAt: fromMS(r.CreatedAt.Int64)})
+		}
 	}
 	return nil
 }

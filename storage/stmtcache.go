@@ -14,7 +14,7 @@ import (
 // end, and every PostgreSQL connection keeps its own copy of each prepared statement.
 const (
 	maxCachedStmts    = 1024
-	maxCachedStmtArgs = 64
+	maxCachedStmtArgs = 128
 )
 
 // stmtCache keeps one prepared statement per query text for a pool, so that a query is parsed
