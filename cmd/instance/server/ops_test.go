@@ -1,10 +1,16 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/ui/password"
 )
 
 func TestClientAddress(t *testing.T) {
@@ -33,5 +39,35 @@ func TestClientAddress(t *testing.T) {
 				t.Fatalf("RemoteAddr = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestMaintenanceRemovesExpiredState(t *testing.T) {
+	ctx := context.Background()
+	cfg := Defaults()
+	cfg.DB = "sqlite:" + filepath.Join(t.TempDir(), "g.db")
+	cfg.MediaDir = filepath.Join(t.TempDir(), "media")
+	in, err := New(ctx, cfg, Options{Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	acct, err := in.Service.CreateLocalUser(ctx, activitypub.NewUser{Username: "ann", Email: "ann@x.test", Password: "a long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-30 * 24 * time.Hour)
+	if err := in.Store.CreateSession(ctx, &activitypub.Session{IDHash: "h", UserID: acct.User.ActorID, CSRFToken: "c", CreatedAt: old, LastSeenAt: old, ExpiresAt: old.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Store.MarkActivitySeen(ctx, "https://remote.test/a/1", old); err != nil {
+		t.Fatal(err)
+	}
+	in.maintain(ctx)
+	if _, err := in.Store.SessionByHash(ctx, "h"); !activitypub.IsNotFound(err) {
+		t.Fatalf("expired session kept: %v", err)
+	}
+	if fresh, err := in.Store.MarkActivitySeen(ctx, "https://remote.test/a/1", time.Now()); err != nil || !fresh {
+		t.Fatalf("old seen activity kept (fresh=%v, %v)", fresh, err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/ui/mastoapi"
+	filemedia "github.com/guildhall/guildhall/ui/media"
 	"github.com/guildhall/guildhall/ui/password"
 	"github.com/guildhall/guildhall/ui/web"
 )
@@ -46,6 +47,7 @@ type Instance struct {
 	Handler http.Handler
 	Fed     *federation.Federation
 	API     *mastoapi.Handler
+	Media   *activitypub.MediaService
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
@@ -142,13 +144,24 @@ func (in *Instance) routes() (http.Handler, error) {
 		return nil, err
 	}
 	in.Fed = fed
-	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log})
+	files, err := filemedia.NewDirFileStore(in.Config.MediaDir, in.Service.BaseURL())
+	if err != nil {
+		return nil, fmt.Errorf("media directory: %w", err)
+	}
+	in.Media, err = activitypub.NewMediaService(in.Service, activitypub.MediaOptions{
+		Store: in.Store, Files: files, Processor: filemedia.Processor{},
+	})
+	if err != nil {
+		return nil, err
+	}
+	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true, Media: in.Media})
 	if err != nil {
 		return nil, err
 	}
 	in.API = api
-	in.Service.SetEvents(events{fed: fed})
+	in.Service.SetEvents(events{fed: fed, hub: api.Events()})
 	fed.Routes(r)
+	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
 	api.Routes(r)
 
 	wh, err := web.New(web.Options{
@@ -199,14 +212,20 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	metrics.WriteProcessMetrics(w)
 }
 
-// events routes domain events: outbox records wake the delivery workers.
+// events routes domain events: outbox records wake the delivery workers, the rest go to the
+// streaming hub.
 type events struct {
 	fed *federation.Federation
+	hub activitypub.Events
 }
 
-func (e events) Publish(_ context.Context, ev activitypub.Event) {
+func (e events) Publish(ctx context.Context, ev activitypub.Event) {
 	if ev.Type == activitypub.EventOutbox {
 		e.fed.Notify()
+		return
+	}
+	if e.hub != nil {
+		e.hub.Publish(ctx, ev)
 	}
 }
 
@@ -226,6 +245,7 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 	go func() { errc <- srv.Serve(ln) }()
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
+	go in.runMaintenance(workCtx)
 	go func() {
 		defer close(workDone)
 		if err := in.Fed.Run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
@@ -240,6 +260,7 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 	case <-ctx.Done():
 	}
 	in.log.Info("shutting down: finishing in-flight requests", "grace", grace)
+	in.API.Close() // streaming sockets would otherwise hold Shutdown for the whole grace period
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	err := srv.Shutdown(sctx)
