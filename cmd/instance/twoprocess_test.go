@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/mattn/go-mastodon"
 )
 
@@ -121,6 +123,17 @@ func TestTwoProcessesFederate(t *testing.T) {
 		return err == nil && len(rels) == 1 && rels[0].Following, err
 	})
 
+	// Ann watches her home stream, as Elk does: token in Sec-WebSocket-Protocol.
+	stream, resp, err := websocket.Dial(ctx, "ws://a.guildhall.test/api/v1/streaming?stream=user",
+		&websocket.DialOptions{Subprotocols: []string{a.token}})
+	if err != nil {
+		t.Fatalf("streaming: %v (%v)", err, resp)
+	}
+	defer stream.CloseNow()
+	if stream.Subprotocol() != a.token {
+		t.Fatal("the streaming handshake did not echo the token")
+	}
+
 	// Bob posts; it reaches Ann's home timeline on the other server.
 	post, err := b.client.PostStatus(ctx, &mastodon.Toot{Status: "Budget consultation opens today #budget", Visibility: "public"})
 	if err != nil {
@@ -138,6 +151,28 @@ func TestTwoProcessesFederate(t *testing.T) {
 	})
 	if !strings.Contains(postOnA.Content, "Budget consultation") || postOnA.Account.Acct != "bob@b.guildhall.test" {
 		t.Fatalf("post on A: %q by %q", postOnA.Content, postOnA.Account.Acct)
+	}
+	// The same post arrived on Ann's open stream as an update event.
+	for {
+		_, msg, err := stream.Read(ctx)
+		if err != nil {
+			t.Fatalf("stream: %v", err)
+		}
+		var ev struct {
+			Stream  []string `json:"stream"`
+			Event   string   `json:"event"`
+			Payload string   `json:"payload"`
+		}
+		if err := json.Unmarshal(msg, &ev); err != nil {
+			t.Fatalf("stream message %s: %v", msg, err)
+		}
+		var st mastodon.Status
+		if ev.Event == "update" && json.Unmarshal([]byte(ev.Payload), &st) == nil && st.URI == post.URI {
+			if len(ev.Stream) != 1 || ev.Stream[0] != "user" {
+				t.Fatalf("stream field %q", ev.Stream)
+			}
+			break
+		}
 	}
 
 	// Ann replies and favourites; Bob is told of both.
