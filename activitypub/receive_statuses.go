@@ -97,7 +97,7 @@ func (s *Service) storeRemoteStatus(ctx context.Context, op string, from *Actor,
 			return nil
 		}
 		var err error
-		if homes, err = s.fanOut(ctx, &st); err != nil {
+		if homes, err = s.fanOutBy(ctx, from, &st); err != nil {
 			return err
 		}
 		if err := s.notifyMentions(ctx, &st, parent); err != nil {

@@ -143,7 +143,7 @@ func (s *Service) Post(ctx context.Context, author *Account, in PostInput) (*Sta
 			}
 		}
 		var err error
-		if homes, err = s.fanOut(ctx, st); err != nil {
+		if homes, err = s.fanOutBy(ctx, &author.Actor, st); err != nil {
 			return err
 		}
 		if err := s.notifyMentions(ctx, st, parent); err != nil {
@@ -196,11 +196,17 @@ func (s *Service) lookupHandle(ctx context.Context, username, domain string) (*A
 
 // fanOut inserts a new status into the home timelines of its local audience and returns them.
 func (s *Service) fanOut(ctx context.Context, st *Status) ([]string, error) {
-	homes := []string{}
 	author, err := s.store.ActorByID(ctx, st.ActorID)
 	if err != nil {
 		return nil, err
 	}
+	return s.fanOutBy(ctx, author, st)
+}
+
+// fanOutBy is fanOut when the caller already holds the author, sparing a read inside the
+// transaction (which, on SQLite, holds the only writer while it waits).
+func (s *Service) fanOutBy(ctx context.Context, author *Actor, st *Status) ([]string, error) {
+	homes := []string{}
 	if author.Local() {
 		homes = append(homes, author.ID)
 	}
