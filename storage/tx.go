@@ -48,14 +48,6 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	return nil
 }
 
-// q is what reads run on: the transaction in ctx, else the reader pool.
-func (s *Store) q(ctx context.Context) sqlx.ExtContext {
-	if tx, ok := ctx.Value(txKey{s}).(*sqlx.Tx); ok {
-		return tx
-	}
-	return s.reader
-}
-
 // w is what writes run on: the transaction in ctx, else the writer pool.
 func (s *Store) w(ctx context.Context) sqlx.ExtContext {
 	if tx, ok := ctx.Value(txKey{s}).(*sqlx.Tx); ok {
