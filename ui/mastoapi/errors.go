@@ -20,12 +20,11 @@ func (e *apiError) Error() string { return e.msg }
 func errStatus(status int, msg string) error { return &apiError{status: status, msg: msg} }
 
 var (
-	errNotFound     = errStatus(http.StatusNotFound, "Record not found")
-	errNoToken      = errStatus(http.StatusUnauthorized, "The access token is invalid")
-	errScope        = errStatus(http.StatusForbidden, "This action is outside the authorized scopes")
-	errNeedsUser    = errStatus(http.StatusUnprocessableEntity, "This method requires an authenticated user")
-	errTooMany      = errStatus(http.StatusTooManyRequests, "Too many requests")
-	errNotSupported = errStatus(http.StatusUnprocessableEntity, "This is not supported yet")
+	errNotFound  = errStatus(http.StatusNotFound, "Record not found")
+	errNoToken   = errStatus(http.StatusUnauthorized, "The access token is invalid")
+	errScope     = errStatus(http.StatusForbidden, "This action is outside the authorized scopes")
+	errNeedsUser = errStatus(http.StatusUnprocessableEntity, "This method requires an authenticated user")
+	errTooMany   = errStatus(http.StatusTooManyRequests, "Too many requests")
 )
 
 // statusOf maps an error to its HTTP status and a message safe to show, in one place.
