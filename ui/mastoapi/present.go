@@ -115,6 +115,13 @@ func (h *Handler) presentStatus(ctx context.Context, c *call, st *activitypub.St
 	return out[0], nil
 }
 
+// gone reports whether an author's posts must not be shown: unknown, deleted, or suspended by an
+// administrator or a domain block. Checked here, where every status the API shows passes, so a
+// suspended account's posts cannot come back through a boost (Mastodon CVE-2026-23961).
+func gone(a *activitypub.Actor) bool {
+	return a == nil || a.SuspendedAt != nil || a.DeletedAt != nil
+}
+
 // presentStatuses renders statuses with a fixed number of queries however long the list: the
 // boosted originals, every author, and the viewer's flags are each loaded once.
 func (h *Handler) presentStatuses(ctx context.Context, c *call, sts []*activitypub.Status) ([]status, error) {
@@ -166,13 +173,13 @@ func (h *Handler) presentStatuses(ctx context.Context, c *call, sts []*activityp
 	out := make([]status, 0, len(sts))
 	for _, st := range sts {
 		author := byID[st.ActorID]
-		if author == nil {
+		if gone(author) {
 			continue
 		}
 		s := h.statusEntity(st, author, c, flags)
 		if st.ReblogOfID != "" {
 			o := originals[st.ReblogOfID]
-			if o == nil || o.DeletedAt != nil || byID[o.ActorID] == nil {
+			if o == nil || o.DeletedAt != nil || gone(byID[o.ActorID]) {
 				continue
 			}
 			inner := h.statusEntity(o, byID[o.ActorID], c, flags)
