@@ -52,6 +52,7 @@ Flags (each has an environment variable; a flag given on the command line wins):
   --allow-private-networks    GUILDHALL_ALLOW_PRIVATE_NETWORKS permit outgoing requests to loopback/private addresses
   --log-level LEVEL           GUILDHALL_LOG_LEVEL              debug, info, warn or error (default info)
   --log-format FORMAT         GUILDHALL_LOG_FORMAT             text or json (default text)
+  --api-rate-limit N          GUILDHALL_API_RATE_LIMIT         client API requests per 5 minutes per token or address (default 300; 0 = unlimited)
   --trusted-proxies CIDRS     GUILDHALL_TRUSTED_PROXIES        proxies whose X-Forwarded-For names the client (loopback always)
 `
 
@@ -111,6 +112,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "")
 	proxies := fs.String("trusted-proxies", "", "")
+	fs.IntVar(&cfg.APIRateLimit, "api-rate-limit", cfg.APIRateLimit, "")
 	return &cfg, func() error {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -144,6 +146,13 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 				}
 				*b.dst = parsed
 			}
+		}
+		if v, ok := e.lookup("GUILDHALL_API_RATE_LIMIT"); ok && !set["api-rate-limit"] {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return &server.FieldError{Flag: "api-rate-limit", Env: "GUILDHALL_API_RATE_LIMIT", Problem: fmt.Sprintf("%q is not a whole number", v)}
+			}
+			cfg.APIRateLimit = n
 		}
 		var err error
 		if cfg.TrustedProxies, err = server.ParseTrustedProxies(*proxies); err != nil {

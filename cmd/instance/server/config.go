@@ -19,6 +19,7 @@ type Config struct {
 	Listen               string // address the HTTP server binds
 	DB                   string // sqlite:PATH or postgres://…
 	MediaDir             string // where uploaded media files live
+	APIRateLimit         int    // client API requests per 5 minutes per token (or address); 0 = unlimited
 	InsecureHTTP         bool   // ids and links use http:// (development and tests only)
 	AllowPrivateNetworks bool   // outgoing requests may reach loopback/private addresses
 	LogLevel             string // debug, info, warn, error
@@ -31,12 +32,13 @@ type Config struct {
 // Defaults are what `instance serve` uses with no flags or environment.
 func Defaults() Config {
 	return Config{
-		Host:      "localhost:8080",
-		Listen:    "127.0.0.1:8080",
-		DB:        "sqlite:./data/guildhall.db",
-		MediaDir:  "./data/media",
-		LogLevel:  "info",
-		LogFormat: "text",
+		Host:         "localhost:8080",
+		Listen:       "127.0.0.1:8080",
+		DB:           "sqlite:./data/guildhall.db",
+		MediaDir:     "./data/media",
+		APIRateLimit: 300,
+		LogLevel:     "info",
+		LogFormat:    "text",
 	}
 }
 
@@ -79,6 +81,9 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.MediaDir) == "" {
 		return &FieldError{"media-dir", "GUILDHALL_MEDIA_DIR", "must name a directory"}
+	}
+	if c.APIRateLimit < 0 {
+		return &FieldError{"api-rate-limit", "GUILDHALL_API_RATE_LIMIT", "must be 0 (unlimited) or more"}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

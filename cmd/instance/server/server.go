@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"time"
@@ -154,7 +155,12 @@ func (in *Instance) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true, Media: in.Media})
+	limit := in.Config.APIRateLimit
+	if limit == 0 {
+		limit = math.MaxInt32 // unlimited: benchmarks and closed networks
+	}
+	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
+		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute})
 	if err != nil {
 		return nil, err
 	}
