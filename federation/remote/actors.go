@@ -56,6 +56,13 @@ func (d *Dereferencer) fetchActor(ctx context.Context, uri string, keyChange boo
 		}
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	return d.storeActorDoc(ctx, uri, doc, keyChange)
+}
+
+// storeActorDoc checks and stores an actor document fetched from uri; fetchActor and key
+// resolution (which already holds the document) share it.
+func (d *Dereferencer) storeActorDoc(ctx context.Context, uri string, doc *fetch.Document, keyChange bool) (*ap.Actor, error) {
+	const op = "remote.fetchActor"
 	// The fetcher guarantees doc.ID is the final URL; a redirect must not turn one identity
 	// into another (SIG-18).
 	if doc.ID != stripFragment(uri) {

@@ -79,6 +79,13 @@ func (d *Dereferencer) keyOf(a *ap.Actor, keyID string) (httpsig.Key, error) {
 // from its own id and must list the same key id and PEM (SIG-17). The key document's word on who
 // owns it is never enough.
 func (d *Dereferencer) fetchKeyOwner(ctx context.Context, keyID string) (*ap.Actor, error) {
+	// A key whose document answered 410 is never asked for again (SIG-15, REL-07): the tombstone
+	// answers, so a gone actor's farewell Deletes cost no fetch.
+	if tomb, err := d.store.IsTombstoned(ctx, stripFragment(keyID)); err != nil {
+		return nil, ap.Wrap("remote.fetchKeyOwner", err)
+	} else if tomb {
+		return nil, ap.E("remote.fetchKeyOwner", ap.Gone, "key owner was deleted")
+	}
 	doc, err := d.get(ctx, stripFragment(keyID))
 	if err != nil {
 		if isGone(err) {
@@ -87,6 +94,19 @@ func (d *Dereferencer) fetchKeyOwner(ctx context.Context, keyID string) (*ap.Act
 		return nil, err
 	}
 	if as2.IsActorType(firstType(doc.Map)) {
+		// The usual case, a key that is a fragment of the actor document: that document was just
+		// fetched from its own id, so use it rather than fetch it a second time (SIG-20 refetches
+		// once).
+		if doc.ID == stripFragment(keyID) {
+			a, err := d.storeActorDoc(ctx, doc.ID, doc, true)
+			if err != nil {
+				return nil, err
+			}
+			if a.PublicKeyID != keyID {
+				return nil, refuse("actor %s does not list key %s", a.URI, keyID)
+			}
+			return a, nil
+		}
 		return d.ownerFromActorDoc(ctx, doc.ID, keyID)
 	}
 	owner, _ := doc.Map["owner"].(string)
