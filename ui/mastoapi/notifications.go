@@ -104,3 +104,14 @@ func (h *Handler) presentNotifications(ctx context.Context, c *call, ns []*activ
 	}
 	return out, nil
 }
+
+// notificationPolicy is GET /api/v2/notifications/policy (Mastodon 4.3), read by Phanpy and
+// Tusky because we advertise 4.3. There is no filtering of notifications from strangers: every
+// category is accepted and nothing is ever pending.
+func (h *Handler) notificationPolicy(w http.ResponseWriter, _ *http.Request, _ *call) error {
+	return ok(w, map[string]any{
+		"for_not_following": "accept", "for_not_followers": "accept", "for_new_accounts": "accept",
+		"for_private_mentions": "accept", "for_limited_accounts": "accept",
+		"summary": map[string]int{"pending_requests_count": 0, "pending_notifications_count": 0},
+	})
+}

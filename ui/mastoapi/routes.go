@@ -101,6 +101,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/bookmarks", user, "read:bookmarks", h.bookmarks},
 
 		// Statuses.
+		{get, "/api/v1/statuses", anyone, "read:statuses", h.statusesByIDs},
 		{post, "/api/v1/statuses", user, "write:statuses", h.createStatus},
 		{get, "/api/v1/statuses/{id}", anyone, "read:statuses", h.status},
 		{put, "/api/v1/statuses/{id}", user, "write:statuses", h.editStatus},
@@ -127,6 +128,8 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/conversations", user, "read:statuses", h.emptyList},
 		{get, "/api/v1/notifications", user, "read:notifications", h.notifications},
 		{post, "/api/v1/notifications/clear", user, "write:notifications", h.clearNotifications},
+		{get, "/api/v1/notifications/requests", user, "read:notifications", h.emptyList},
+		{get, "/api/v2/notifications/policy", user, "read:notifications", h.notificationPolicy},
 		{get, "/api/v1/notifications/{id}", user, "read:notifications", h.notification},
 		{post, "/api/v1/notifications/{id}/dismiss", user, "write:notifications", h.dismissNotification},
 

@@ -46,6 +46,24 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request, c *call) error 
 	return h.writeStatus(w, r, c, st)
 }
 
+// statusesByIDs is GET /api/v1/statuses?id[]=…, which Phanpy uses on Mastodon 4.3 to refresh
+// several posts at once. Unknown and invisible ids are skipped, as Mastodon does.
+func (h *Handler) statusesByIDs(w http.ResponseWriter, r *http.Request, c *call) error {
+	ids := uniq(c.p.strs("id"))
+	if len(ids) > 40 {
+		return errStatus(http.StatusUnprocessableEntity, "Too many ids (at most 40)")
+	}
+	sts, err := h.statusesByID(r.Context(), c, ids)
+	if err != nil {
+		return err
+	}
+	out, err := h.presentStatuses(r.Context(), c, sts)
+	if err != nil {
+		return err
+	}
+	return ok(w, out)
+}
+
 func (h *Handler) editStatus(w http.ResponseWriter, r *http.Request, c *call) error {
 	in := activitypub.EditInput{
 		Text: c.p.str("status"), SpoilerText: c.p.str("spoiler_text"), Sensitive: c.p.boolean("sensitive"),
