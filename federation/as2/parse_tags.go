@@ -69,7 +69,7 @@ func parseTags(t vocab.Type, raw map[string]any) ([]ParsedTag, error) {
 			if icon, ok := m["icon"].(map[string]any); ok {
 				tag.Icon = rawString(icon, "url")
 			}
-			// XSS-07: an emoji without a usable id or image, or with a shortcode outside
+			// XSS-07: an emoji without a usable http(s) image, or with a shortcode outside
 			// [A-Za-z0-9_], is dropped.
 			if !validShortcode(tag.Name) || checkURL("tag.icon", tag.Icon) != nil || tag.Icon == "" {
 				continue
