@@ -28,8 +28,10 @@ func WithActivityID(ctx context.Context, id string) context.Context {
 }
 
 // receiveTx runs fn in a transaction that first records the inbound activity id, if any.
+// Inbound activities are independent of each other, so they share commits (inBatchTx); the events
+// fn raises are published once it has committed.
 func (s *Service) receiveTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+	return s.inBatchTx(ctx, func(ctx context.Context) error {
 		if id, _ := ctx.Value(activityIDKey{}).(string); id != "" {
 			fresh, err := s.store.MarkActivitySeen(ctx, id, s.Now())
 			if err != nil {

@@ -97,11 +97,23 @@ type pendingEventsKey struct{}
 // inTx runs fn in a store transaction and publishes the events fn raised only once it commits, so
 // a streaming client never hears of a row it cannot read yet, or of one rolled back.
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.publishAfter(ctx, s.store.InTx, fn)
+}
+
+// inBatchTx is inTx for writes independent of every other caller's (a new post, an inbound
+// activity): the store may commit them together with other callers' (group commit on SQLite's
+// single writer), still returning only once they are durable.
+func (s *Service) inBatchTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.publishAfter(ctx, s.store.InBatchTx, fn)
+}
+
+// publishAfter runs fn through tx and publishes the events fn raised once tx has committed.
+func (s *Service) publishAfter(ctx context.Context, tx func(context.Context, func(context.Context) error) error, fn func(ctx context.Context) error) error {
 	if _, nested := ctx.Value(pendingEventsKey{}).(*[]Event); nested {
-		return s.store.InTx(ctx, fn)
+		return tx(ctx, fn)
 	}
 	var pending []Event
-	err := s.store.InTx(context.WithValue(ctx, pendingEventsKey{}, &pending), fn)
+	err := tx(context.WithValue(ctx, pendingEventsKey{}, &pending), fn)
 	if err == nil {
 		for _, e := range pending {
 			s.publish(ctx, e)

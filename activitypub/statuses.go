@@ -130,7 +130,7 @@ func (s *Service) Post(ctx context.Context, author *Account, in PostInput) (*Sta
 		st.Attachments = append(st.Attachments, Attachment{ID: id})
 	}
 	var homes []string
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.inBatchTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateStatus(ctx, st); err != nil {
 			return err
 		}

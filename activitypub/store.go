@@ -14,6 +14,10 @@ import (
 // Transactor runs fn in one database transaction: all of fn's writes commit together or none do.
 type Transactor interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	// InBatchTx is InTx for work independent of other callers': the store may run it in a
+	// transaction shared with theirs (group commit), undoing only fn's writes when fn fails, and
+	// returns once the shared transaction has committed. fn must use the context it is given.
+	InBatchTx(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // ActorStore keeps local and remote actors.

@@ -58,6 +58,9 @@ type Store struct {
 	// wcache and rcache hold the prepared statements of writer and reader (one cache when they
 	// are the same pool).
 	wcache, rcache *stmtCache
+
+	// batch queues InBatchTx callers for group commit; nil (PostgreSQL) runs them as InTx.
+	batch *groupCommit
 }
 
 // withCaches gives s its statement caches once its pools are set.
@@ -138,7 +141,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*Store, error) 
 		w.Close()
 		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
 	}
-	s := &Store{dialect: sqliteDialect{}, writer: w, reader: w}
+	s := &Store{dialect: sqliteDialect{}, writer: w, reader: w, batch: &groupCommit{}}
 	if memory {
 		return s.withCaches(), nil // another connection would see another, empty, database
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,4 +162,76 @@ func sqliteParams(q string) string {
 		}
 	}
 	return string(out)
+}
+
+// BenchmarkCreateStatusParallel is BenchmarkCreateStatus from 8 concurrent clients (4 per core),
+// each posting as its own author with 10 local followers: the load under which posts queue for
+// SQLite's single writer and group commit shares their commits. Reports posts per second and
+// latency percentiles.
+func BenchmarkCreateStatusParallel(b *testing.B) {
+	storagetest.ForEachB(b, func(b *testing.B, st *storage.Store) {
+		e := newEnv(b, st)
+		var toks []string
+		for i := range 8 {
+			author := e.user(fmt.Sprintf("author%d", i))
+			for j := range 10 {
+				f := e.user(fmt.Sprintf("follower%d_%d", i, j))
+				if _, err := e.svc.Follow(e.ctx, f, author.Actor.ID, true, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+			toks = append(toks, e.token(author))
+		}
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+		b.Cleanup(client.CloseIdleConnections)
+		var (
+			mu      sync.Mutex
+			lat     = make([]time.Duration, 0, b.N)
+			clients atomic.Int64
+			posts   atomic.Int64
+		)
+		b.SetParallelism(4)
+		b.ResetTimer()
+		start := time.Now()
+		b.RunParallel(func(pb *testing.PB) {
+			tok := toks[int(clients.Add(1)-1)%len(toks)]
+			var mine []time.Duration
+			for pb.Next() {
+				n := posts.Add(1)
+				body := fmt.Sprintf(`{"status":"Council meeting minutes %d #minutes https://council.test/m/%d"}`, n, n)
+				r, err := http.NewRequest("POST", e.base+"/api/v1/statuses", strings.NewReader(body))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				r.Header.Set("Authorization", "Bearer "+tok)
+				r.Header.Set("Content-Type", "application/json")
+				t0 := time.Now()
+				res, err := client.Do(r)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					b.Errorf("status %d", res.StatusCode)
+					return
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+		total := time.Since(start)
+		b.StopTimer()
+		if len(lat) == 0 {
+			return
+		}
+		slices.Sort(lat)
+		b.ReportMetric(float64(len(lat))/total.Seconds(), "req/s")
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+		b.ReportMetric(float64(lat[(len(lat)*99)/100].Microseconds()), "p99-µs")
+	})
 }
