@@ -87,6 +87,11 @@ func (h *Handler) Routes(r *mux.Router) {
 		{"/users/{username}/statuses/{id}/activity", h.statusActivity},
 		{"/users/{username}/statuses/{id}/replies", h.replies},
 	} {
+		if discovery(rt.path) {
+			r.Handle(rt.path, withCORS(h.adapt(rt.fn))).Methods(get...)
+			r.HandleFunc(rt.path, preflight).Methods(http.MethodOptions)
+			continue
+		}
 		r.Handle(rt.path, h.adapt(rt.fn)).Methods(get...)
 	}
 }

@@ -54,7 +54,9 @@ func (h *Handler) nodeinfo(w http.ResponseWriter, r *http.Request) error {
 			"users":      map[string]int{"total": users, "activeMonth": users, "activeHalfyear": users},
 			"localPosts": posts,
 		},
-		"metadata": map[string]any{"nodeName": h.o.NodeName},
+		// megalodon's detector (Whalebird, Fedistar) throws "Unknown SNS" for a software name it
+		// does not know unless upstream names Mastodon, whose client API we serve.
+		"metadata": map[string]any{"nodeName": h.o.NodeName, "upstream": map[string]string{"name": "mastodon"}},
 	}
 	return writeJSON(w, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/`+version+`#"`, doc)
 }
