@@ -263,59 +263,10 @@ func PreviewKey(path, contentType string) string {
 // nothing is left behind: no row and no file.
 func (m *MediaService) UploadMedia(ctx context.Context, by *Account, in UploadInput) (*Attachment, error) {
 	const op = "activitypub.UploadMedia"
-	if by == nil {
-		return nil, E(op, Unauthorized, "This method requires an authenticated user")
-	}
-	if err := validDescription(op, in.Description); err != nil {
+	in.Description = strings.TrimSpace(in.Description)
+	a, out, err := m.prepare(ctx, op, by, in)
+	if err != nil {
 		return nil, err
-	}
-	if err := in.Focus.validate(op); err != nil {
-		return nil, err
-	}
-	if in.Data == nil {
-		return nil, E(op, Invalid, "No file uploaded")
-	}
-	if in.Size > m.maxBytes {
-		return nil, m.tooLarge(op)
-	}
-	data, err := io.ReadAll(io.LimitReader(in.Data, m.maxBytes+1))
-	if err != nil {
-		return nil, Wrap(op, fmt.Errorf("read upload: %w", err))
-	}
-	if int64(len(data)) > m.maxBytes {
-		return nil, m.tooLarge(op)
-	}
-	if len(data) == 0 {
-		return nil, E(op, Invalid, "File is empty")
-	}
-	ct := SniffMediaType(data)
-	if ct == "" {
-		return nil, E(op, Invalid, "File type not supported")
-	}
-	w, h, err := m.proc.Probe(ctx, ct, data)
-	if err != nil {
-		return nil, &Error{Op: op, Kind: Invalid, Msg: "File could not be processed", Err: err}
-	}
-	if w <= 0 || h <= 0 || int64(w)*int64(h) > int64(m.maxPixels) {
-		return nil, E(op, Invalid, fmt.Sprintf("Image dimensions must be at most %d pixels in total", m.maxPixels))
-	}
-	out, err := m.process(ctx, ProcessInput{ContentType: ct, Data: data, PreviewSize: m.previewSize, PreviewType: PreviewType(ct)})
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, Wrap(op, ctx.Err())
-		}
-		return nil, &Error{Op: op, Kind: Invalid, Msg: "File could not be processed", Err: err}
-	}
-	key, err := newMediaKey(ct)
-	if err != nil {
-		return nil, Wrap(op, err)
-	}
-	a := &Attachment{
-		ID: m.svc.NewID(), ActorID: by.Actor.ID, Type: "image", ContentType: ct, Path: key,
-		URL: m.files.URL(key), PreviewURL: m.files.URL(PreviewKey(key, ct)),
-		Description: strings.TrimSpace(in.Description), Blurhash: out.Blurhash,
-		Width: out.Width, Height: out.Height, Size: int64(len(out.Original)),
-		FocusX: in.Focus.X, FocusY: in.Focus.Y, CreatedAt: m.svc.Now().Truncate(time.Millisecond), // as stored
 	}
 	if err := m.putFiles(ctx, a, out); err != nil {
 		return nil, Wrap(op, err)

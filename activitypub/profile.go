@@ -24,6 +24,9 @@ type ProfileInput struct {
 	Discoverable *bool
 	// Fields replaces the metadata rows when not nil (values are plain text; links are found).
 	Fields *[]Field
+	// AvatarURL and HeaderURL replace the profile images; MediaService.ProfileImage makes them.
+	AvatarURL *string
+	HeaderURL *string
 }
 
 // UpdateProfile changes a local account's profile and federates an Update of its actor to
@@ -87,6 +90,12 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 	}
 	if in.Discoverable != nil {
 		a.Discoverable = *in.Discoverable
+	}
+	if in.AvatarURL != nil {
+		a.AvatarURL = *in.AvatarURL
+	}
+	if in.HeaderURL != nil {
+		a.HeaderURL = *in.HeaderURL
 	}
 	a.UpdatedAt = s.Now()
 	err = s.store.InTx(ctx, func(ctx context.Context) error {

@@ -13,12 +13,30 @@ func (h *Handler) verifyCredentials(w http.ResponseWriter, r *http.Request, c *c
 }
 
 func (h *Handler) updateCredentials(w http.ResponseWriter, r *http.Request, c *call) error {
-	if c.p.file("avatar") || c.p.file("header") {
-		return errStatus(http.StatusUnprocessableEntity, "Avatar and header uploads are not supported yet")
-	}
 	in := activitypub.ProfileInput{
 		DisplayName: c.p.strPtr("display_name"), Note: c.p.strPtr("note"), Locked: c.p.boolPtr("locked"),
 		Bot: c.p.boolPtr("bot"), Discoverable: c.p.boolPtr("discoverable"),
+	}
+	for _, img := range []struct {
+		kind string
+		dst  **string
+	}{{activitypub.ProfileAvatar, &in.AvatarURL}, {activitypub.ProfileHeader, &in.HeaderURL}} {
+		if !c.p.file(img.kind) {
+			continue
+		}
+		if h.opts.Media == nil {
+			return errStatus(http.StatusUnprocessableEntity, "Profile images are not supported on this server")
+		}
+		f, err := r.MultipartForm.File[img.kind][0].Open()
+		if err != nil {
+			return errStatus(http.StatusBadRequest, "the uploaded "+img.kind+" could not be read")
+		}
+		u, err := h.opts.Media.ProfileImage(r.Context(), c.account, img.kind, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		*img.dst = &u
 	}
 	if rows := c.p.indexed("fields_attributes"); len(rows) > 0 {
 		fields := make([]activitypub.Field, 0, len(rows))

@@ -10,10 +10,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/guildhall/guildhall/activitypub"
 )
 
 // maxBody bounds request bodies other than media (which another handler owns).
 const maxBody = 1 << 20
+
+// maxMultipartBody bounds multipart bodies (update_credentials with an avatar and a header).
+const maxMultipartBody = 2*activitypub.DefaultMaxImageBytes + 1<<20
 
 // params is a request's parameters from the query string and the body, whatever its encoding,
 // flattened to Rails-style keys: JSON {"home":{"last_read_id":"1"}} and the form field
@@ -74,6 +79,9 @@ func parseParams(r *http.Request) (*params, error) {
 			p.add(k, vs...)
 		}
 	case "multipart/form-data":
+		// Profile images ride in multipart bodies; anything larger than the media limit plus
+		// form overhead is refused before it reaches the disk.
+		r.Body = http.MaxBytesReader(nil, r.Body, maxMultipartBody)
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
 			return nil, errStatus(http.StatusBadRequest, "the multipart body could not be parsed")
 		}
