@@ -7,9 +7,12 @@ package mastoapi_test
 // a real one: real storage, the real Service, real HTTP.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -538,6 +541,35 @@ func TestClientEncodings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestClientMediaV1Upload: Elk uploads through v1, then sets the description with PUT; the
+// answer is the same MediaAttachment, with a url at once (processing is synchronous).
+func TestClientMediaV1Upload(t *testing.T) {
+	e, _ := newWiredEnv(t, storagetest.OpenSQLite(t))
+	tok := e.token(e.user("alice"))
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "photo.jpg")
+	_, _ = fw.Write(mediatest.JPEG(t, 40, 30, 3))
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", e.base+"/api/v1/media", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("POST /api/v1/media: %d %s: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+	checkJSON(t, "POST /api/v1/media", body, objectOf(mediaSchema))
+	var m map[string]any
+	_ = json.Unmarshal(body, &m)
+	r := e.call("PUT", "/api/v1/media/"+m["id"].(string), tok, jsonBody{"description": "alt"}, 200, nil)
+	checkJSON(t, "PUT /api/v1/media", r.body, objectOf(merge(mediaSchema, schema{"description": equals("alt")})))
 }
 
 // TestClientRailsArrays: k[]=a&k[]=b in query strings, as every app writes arrays.
