@@ -57,11 +57,9 @@ var (
 	id      = simple("a string id", func(v any) bool { s, ok := v.(string); return ok && s != "" })
 	boolean = simple("a boolean", func(v any) bool { _, ok := v.(bool); return ok })
 	integer = simple("an integer", func(v any) bool { f, ok := v.(float64); return ok && f == float64(int64(f)) })
-	number  = simple("a number", func(v any) bool { _, ok := v.(float64); return ok })
 	object  = simple("an object", func(v any) bool { _, ok := v.(map[string]any); return ok })
 	array   = simple("an array (never null)", func(v any) bool { _, ok := v.([]any); return ok })
 	null    = simple("null", func(v any) bool { return v == nil })
-	anyJSON = simple("present", func(any) bool { return true })
 	date    = simple("a plain date 2006-01-02", func(v any) bool {
 		s, ok := v.(string)
 		return ok && plainDate.MatchString(s)
