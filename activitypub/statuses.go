@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -108,7 +109,9 @@ func (s *Service) Post(ctx context.Context, author *Account, in PostInput) (*Sta
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	now := s.Now()
+	// Stored to the millisecond: the status returned below without reloading it must read back
+	// the same as it will from the store.
+	now := s.Now().Truncate(time.Millisecond)
 	st := &Status{
 		ID: s.NewID(), ActorID: author.Actor.ID, ObjectType: "Note", Kind: in.Kind,
 		Visibility: in.Visibility, Local: true, Title: strings.TrimSpace(in.Title),
@@ -156,7 +159,13 @@ func (s *Service) Post(ctx context.Context, author *Account, in PostInput) (*Sta
 	}
 	s.publish(ctx, Event{Type: "update", UserIDs: homes, StatusID: st.ID,
 		Public: st.Visibility == Public, LocalPublic: st.Visibility == Public || st.Visibility == LocalOnly, Tags: st.Tags})
-	return s.store.StatusByID(ctx, st.ID)
+	if len(st.Attachments) > 0 {
+		return s.store.StatusByID(ctx, st.ID) // the media rows hold what the ids alone do not
+	}
+	// Everything else the store holds is what st holds already: mentions as resolved (unique, in
+	// order), tags as rendered (lower-cased, unique, in order), counters at zero. Reloading cost a
+	// read of the status and one of its relations per post.
+	return st, nil
 }
 
 // renderLocal renders text and resolves its mentions to actors (remote ones through WebFinger).

@@ -190,3 +190,20 @@ func (s *Store) cachedNamed(ctx context.Context, query string, arg any) (sql.Res
 	}
 	return sqlx.NamedExecContext(ctx, c.db, query, arg)
 }
+
+// cachedQuery runs a read through the cache and returns its rows, for the hot paths that scan
+// columns by hand instead of through sqlx's reflection (see scanStatuses).
+func (s *Store) cachedQuery(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+	q := s.bind(query)
+	c, tx := s.cacheFor(ctx, false)
+	if st := c.stmt(ctx, q, len(args), tx == nil); st != nil {
+		if tx != nil {
+			st = tx.StmtxContext(ctx, st)
+		}
+		return st.QueryContext(ctx, args...)
+	}
+	if tx != nil {
+		return tx.QueryContext(ctx, q, args...)
+	}
+	return c.db.QueryContext(ctx, q, args...)
+}
