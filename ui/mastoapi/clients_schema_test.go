@@ -274,6 +274,17 @@ func notificationSchema(typ string) schema {
 	return s
 }
 
+// groupedNotificationsSchema is GET /api/v2/notifications (Mastodon 4.3), which Phanpy and Elk
+// use on a server reporting 4.3.
+var groupedNotificationsSchema = schema{
+	"accounts": arrayOf(objectOf(accountSchema)), "statuses": arrayOf(objectOf(statusSchema(true))),
+	"notification_groups": arrayOf(objectOf(schema{
+		"group_key": text, "notifications_count": integer, "type": text, "most_recent_notification_id": id,
+		"page_min_id": id, "page_max_id": id, "latest_page_notification_at": datetime,
+		"sample_account_ids": nonEmpty(arrayOf(id)), "status_id": orNull(id),
+	})),
+}
+
 // relationshipSchema: Tusky's nine plus what Elk and Phanpy read.
 var relationshipSchema = schema{
 	"id": id, "following": boolean, "followed_by": boolean, "blocking": boolean, "muting": boolean,

@@ -236,6 +236,24 @@ func TestClientEntities(t *testing.T) {
 			{"favourites", "GET", "/api/v1/favourites", "", nonEmpty(statuses), nil},
 			{"bookmarks", "GET", "/api/v1/bookmarks", "", nonEmpty(statuses), nil},
 
+			{"grouped notifications", "GET", "/api/v2/notifications", "", objectOf(merge(groupedNotificationsSchema, schema{
+				"notification_groups": nonEmpty(array)})), func(t *testing.T, v any) {
+				// Every id a group names is among the accounts and statuses sent with it.
+				doc, have := v.(map[string]any), map[any]bool{}
+				for _, k := range []string{"accounts", "statuses"} {
+					for _, x := range doc[k].([]any) {
+						have[x.(map[string]any)["id"]] = true
+					}
+				}
+				for _, g := range doc["notification_groups"].([]any) {
+					g := g.(map[string]any)
+					for _, id := range append(g["sample_account_ids"].([]any), g["status_id"]) {
+						if id != nil && !have[id] {
+							t.Errorf("group %v names %v, which is not sent", g["group_key"], id)
+						}
+					}
+				}
+			}},
 			{"relationships", "GET", "/api/v1/accounts/relationships?id[]=" + w.bob.Actor.ID + "&id[]=" + w.carol.ID, "",
 				nonEmpty(arrayOf(objectOf(relationshipSchema))), nil},
 			{"follow", "POST", "/api/v1/accounts/" + w.bob.Actor.ID + "/follow", "", objectOf(relationshipSchema), nil},
@@ -684,6 +702,16 @@ func TestClientPaginationDetails(t *testing.T) {
 			e.call("POST", "/api/v1/statuses/"+id+"/reblog", bobTok, nil, 200, nil)
 		}
 		e.call("POST", "/api/v1/accounts/"+e.user("carol").Actor.ID+"/follow", tok, nil, 200, nil)
+		t.Run("Link /api/v2/notifications", func(t *testing.T) {
+			e := e.in(t)
+			var v1 []struct{ ID string }
+			e.call("GET", "/api/v1/notifications", tok, nil, 200, &v1)
+			keys := groupKeys(t, e, tok)
+			unique := slices.Compact(slices.Sorted(slices.Values(keys)))
+			if len(keys) < 2 || len(keys) != len(v1) || len(unique) != len(keys) {
+				t.Fatalf("v2 pages gave groups %v for %d notifications", keys, len(v1))
+			}
+		})
 		for _, path := range []string{home, "/api/v1/timelines/public", "/api/v1/accounts/" + alice.Actor.ID + "/statuses",
 			"/api/v1/accounts/" + alice.Actor.ID + "/followers", "/api/v1/accounts/" + alice.Actor.ID + "/following",
 			"/api/v1/favourites", "/api/v1/bookmarks", "/api/v1/notifications",
@@ -712,6 +740,28 @@ func TestClientPaginationDetails(t *testing.T) {
 			})
 		}
 	})
+}
+
+// groupKeys pages GET /api/v2/notifications through its Link header and returns the group keys.
+func groupKeys(t *testing.T, e *env, tok string) []string {
+	t.Helper()
+	var keys []string
+	for link, pages := "/api/v2/notifications?limit=1", 0; link != "" && pages < 20; pages++ {
+		r := e.call("GET", link, tok, nil, 200, nil)
+		var doc struct {
+			Groups []struct {
+				Key string `json:"group_key"`
+			} `json:"notification_groups"`
+		}
+		r.decode(t, &doc)
+		for _, g := range doc.Groups {
+			keys = append(keys, g.Key)
+		}
+		if link = r.link("next"); link != "" {
+			link = parseLink(t, r, "next").String()
+		}
+	}
+	return keys
 }
 
 // parseLink returns rel's URL from the Link header, which must be absolute as masto.js builds it

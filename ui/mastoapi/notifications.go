@@ -7,15 +7,20 @@ import (
 	"github.com/guildhall/guildhall/activitypub"
 )
 
-func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, c *call) error {
-	f := activitypub.NotificationFilter{FromActorID: c.p.str("account_id")}
-	for _, t := range c.p.strs("types") {
+// notificationFilter reads the parameters v1 and v2 notifications share.
+func notificationFilter(p *params) activitypub.NotificationFilter {
+	f := activitypub.NotificationFilter{FromActorID: p.str("account_id")}
+	for _, t := range p.strs("types") {
 		f.Types = append(f.Types, activitypub.NotificationType(t))
 	}
-	for _, t := range c.p.strs("exclude_types") {
+	for _, t := range p.strs("exclude_types") {
 		f.ExcludeTypes = append(f.ExcludeTypes, activitypub.NotificationType(t))
 	}
-	ns, err := h.svc.Notifications(r.Context(), c.account, f, page(c.p, 40, 80))
+	return f
+}
+
+func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, c *call) error {
+	ns, err := h.svc.Notifications(r.Context(), c.account, notificationFilter(c.p), page(c.p, 40, 80))
 	if err != nil {
 		return err
 	}

@@ -130,6 +130,7 @@ func (h *Handler) routes() []route {
 		{post, "/api/v1/notifications/clear", user, "write:notifications", h.clearNotifications},
 		{get, "/api/v1/notifications/requests", user, "read:notifications", h.emptyList},
 		{get, "/api/v2/notifications/policy", user, "read:notifications", h.notificationPolicy},
+		{get, "/api/v2/notifications", user, "read:notifications", h.groupedNotifications},
 		{get, "/api/v1/notifications/{id}", user, "read:notifications", h.notification},
 		{post, "/api/v1/notifications/{id}/dismiss", user, "write:notifications", h.dismissNotification},
 
