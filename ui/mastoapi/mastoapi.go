@@ -42,6 +42,9 @@ type Options struct {
 	Lists   activitypub.ListStore
 	Markers activitypub.MarkerStore
 	Filters activitypub.FilterStore
+	// Conversations keeps what each user did to their direct-message threads; taken from
+	// Service.Store() when nil.
+	Conversations activitypub.ConversationStore
 	// EnableStreaming builds the streaming hub and serves /api/v1/streaming with it (Streaming is
 	// then ignored). Hand Events() to Service.SetEvents and call Close on shutdown.
 	EnableStreaming bool
@@ -65,6 +68,8 @@ type Handler struct {
 	limiter *limiter
 	auth    *authCache
 	cop     *http.CrossOriginProtection
+
+	conversations *activitypub.Conversations
 }
 
 // New checks the options and returns a Handler.
@@ -95,6 +100,9 @@ func New(o Options) (*Handler, error) {
 		cop:     http.NewCrossOriginProtection(),
 	}
 	if err := h.wirePorts(o); err != nil {
+		return nil, err
+	}
+	if err := h.wireConversations(o); err != nil {
 		return nil, err
 	}
 	if err := h.wireMedia(); err != nil {
