@@ -7,55 +7,69 @@ import (
 	"github.com/guildhall/guildhall/activitypub"
 )
 
-// threadKey is a status's thread: its context, or its own URI when it has none.
-const threadKey = `CASE WHEN s.context_uri = '' THEN s.uri ELSE s.context_uri END`
+// maxThreadWalkSQL bounds the walk up a reply chain in search of a thread (against cycles in
+// remote data).
+const maxThreadWalkSQL = "50"
 
-// involvedSQL selects (id, actor_id, deleted_at, thread) of the direct statuses a viewer wrote or
-// is mentioned in, leaving out those by actors the viewer blocks or is blocked by. filter narrows
-// both branches (on s); its arguments come once per branch, after the viewer's. It reads the
-// statuses_actor and mentions_actor indexes: a viewer's own rows only, whatever the table size.
-func involvedSQL(filter string) string {
-	return `SELECT s.id AS id, s.actor_id AS actor_id, s.deleted_at AS deleted_at, ` + threadKey + ` AS thread
+// involvedCTEs defines, for one viewer, involved (the direct statuses the viewer wrote or is
+// mentioned in, leaving out those by actors the viewer blocks or is blocked by) and tagged: each
+// of them with its thread. Its arguments are the viewer's id four times. It reads the
+// statuses_actor and mentions_actor indexes: the viewer's own rows, whatever the table size.
+//
+// A status's thread is its context. A status without one (a remote server that names none, or a
+// local reply to such a post, which inherits the empty context) walks up its reply chain to the
+// first ancestor with a context, or to the root, whose URI is then the thread: so the replies of
+// a contextless remote message stay in its conversation. Only contextless statuses walk.
+const involvedCTEs = `involved AS (
+		SELECT s.id AS id, s.actor_id AS actor_id, s.deleted_at AS deleted_at, s.uri AS uri,
+			s.context_uri AS context_uri, s.in_reply_to_id AS in_reply_to_id
 		FROM statuses s
-		WHERE s.actor_id = ? AND s.visibility = 'direct' AND s.reblog_of_id IS NULL` + filter + `
+		WHERE s.actor_id = ? AND s.visibility = 'direct' AND s.reblog_of_id IS NULL
 		UNION
-		SELECT s.id, s.actor_id, s.deleted_at, ` + threadKey + `
+		SELECT s.id, s.actor_id, s.deleted_at, s.uri, s.context_uri, s.in_reply_to_id
 		FROM mentions m JOIN statuses s ON s.id = m.status_id
 		WHERE m.actor_id = ? AND s.visibility = 'direct' AND s.reblog_of_id IS NULL
 			AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.actor_id = ? AND b.target_id = s.actor_id)
-				OR (b.actor_id = s.actor_id AND b.target_id = ?))` + filter
-}
-
-// involvedArgs are involvedSQL's arguments.
-func involvedArgs(viewerID string, filterArgs []any) []any {
-	args := append([]any{viewerID}, filterArgs...)
-	args = append(args, viewerID, viewerID, viewerID)
-	return append(args, filterArgs...)
-}
-
-// threadsFilter narrows involvedSQL to the given threads.
-func threadsFilter(threads []string) (string, []any) {
-	in := inList(len(threads))
-	return ` AND (s.context_uri IN (` + in + `) OR (s.context_uri = '' AND s.uri IN (` + in + `)))`,
-		append(anys(threads), anys(threads)...)
-}
+				OR (b.actor_id = s.actor_id AND b.target_id = ?))
+	),
+	up (id, ctx, uri, parent, depth) AS (
+		SELECT id, context_uri, uri, in_reply_to_id, 0 FROM involved
+		UNION ALL
+		SELECT u.id, p.context_uri, p.uri, p.in_reply_to_id, u.depth + 1
+		FROM up u JOIN statuses p ON p.id = u.parent
+		WHERE u.ctx = '' AND u.depth < ` + maxThreadWalkSQL + `
+	),
+	tagged AS (
+		SELECT i.id AS id, i.actor_id AS actor_id, i.deleted_at AS deleted_at,
+			COALESCE(CASE WHEN u.ctx <> '' THEN u.ctx ELSE u.uri END, i.uri) AS thread
+		FROM involved i LEFT JOIN up u ON u.id = i.id AND (u.ctx <> '' OR u.parent IS NULL)
+	)`
 
 // summarySQL sums the involved statuses up per thread and joins the viewer's state. Its
-// arguments: involvedArgs, then the viewer three times, then where's.
-func summarySQL(filter, where string) string {
-	return `WITH involved AS (` + involvedSQL(filter) + `),
+// arguments: the viewer's id seven times, then where's.
+func summarySQL(where string) string {
+	return `WITH RECURSIVE ` + involvedCTEs + `,
 		threads AS (
 			SELECT thread, MIN(id) AS first_id,
 				MAX(CASE WHEN deleted_at IS NULL THEN id END) AS last_id,
 				MAX(CASE WHEN deleted_at IS NULL AND actor_id <> ? THEN id END) AS last_other_id,
 				MAX(CASE WHEN actor_id = ? THEN id END) AS last_own_id
-			FROM involved GROUP BY thread
+			FROM tagged GROUP BY thread
 		)
 		SELECT t.first_id AS id, t.thread AS thread, t.last_id AS last_id,
 			COALESCE(t.last_other_id, '') AS last_other_id, COALESCE(t.last_own_id, '') AS last_own_id,
 			COALESCE(c.last_read_id, '') AS read_id
 		FROM threads t LEFT JOIN conversation_states c ON c.user_id = ? AND c.thread = t.thread
 		WHERE t.last_id IS NOT NULL` + where
+}
+
+// viewerArgs repeats the viewer's id n times.
+func viewerArgs(viewerID string, n int) []any {
+	args := make([]any, n)
+	for i := range args {
+		args[i] = viewerID
+	}
+	return args
 }
 
 type conversationRow struct {
@@ -77,10 +91,9 @@ func (r *conversationRow) summary() *activitypub.ConversationSummary {
 // up for each page: people hold thousands of direct messages, not millions.
 func (s *Store) Conversations(ctx context.Context, viewerID string, p activitypub.Page) ([]*activitypub.ConversationSummary, error) {
 	k := pageBy("t.last_id", p)
-	args := append(involvedArgs(viewerID, nil), viewerID, viewerID, viewerID)
 	var rows []conversationRow
-	if err := s.sel(ctx, &rows, summarySQL("", ` AND t.last_id > COALESCE(c.hidden_up_to, '')`+k.cond+k.tail),
-		append(args, k.args...)...); err != nil {
+	if err := s.sel(ctx, &rows, summarySQL(` AND t.last_id > COALESCE(c.hidden_up_to, '')`+k.cond+k.tail),
+		append(viewerArgs(viewerID, 7), k.args...)...); err != nil {
 		return nil, mapErr("storage.Conversations", err)
 	}
 	rows = order(k, rows)
@@ -95,14 +108,8 @@ func (s *Store) Conversations(ctx context.Context, viewerID string, p activitypu
 // not; NotFound when there is none or it has no live status left.
 func (s *Store) ConversationByID(ctx context.Context, viewerID, id string) (*activitypub.ConversationSummary, error) {
 	const op = "storage.ConversationByID"
-	var thread string
-	if err := s.get(ctx, &thread, `SELECT `+threadKey+` FROM statuses s WHERE s.id = ?`, id); err != nil {
-		return nil, mapErr(op, err)
-	}
-	filter, fargs := threadsFilter([]string{thread})
-	args := append(involvedArgs(viewerID, fargs), viewerID, viewerID, viewerID, thread, id)
 	var rows []conversationRow
-	if err := s.sel(ctx, &rows, summarySQL(filter, ` AND t.thread = ? AND t.first_id = ?`), args...); err != nil {
+	if err := s.sel(ctx, &rows, summarySQL(` AND t.first_id = ?`), append(viewerArgs(viewerID, 7), id)...); err != nil {
 		return nil, mapErr(op, err)
 	}
 	if len(rows) == 0 {
@@ -118,19 +125,20 @@ func (s *Store) ConversationParticipants(ctx context.Context, viewerID string, t
 	if len(threads) == 0 {
 		return out, nil
 	}
-	filter, fargs := threadsFilter(threads)
 	var rows []struct {
 		Thread  string `db:"thread"`
 		ActorID string `db:"actor_id"`
 	}
-	if err := s.sel(ctx, &rows, `WITH involved AS (`+involvedSQL(filter)+`)
+	in := inList(len(threads))
+	if err := s.sel(ctx, &rows, `WITH RECURSIVE `+involvedCTEs+`
 		SELECT thread, actor_id FROM (
-			SELECT i.thread AS thread, i.actor_id AS actor_id FROM involved i WHERE i.deleted_at IS NULL
+			SELECT t.thread AS thread, t.actor_id AS actor_id FROM tagged t
+			WHERE t.deleted_at IS NULL AND t.thread IN (`+in+`)
 			UNION
-			SELECT i.thread, m.actor_id FROM involved i JOIN mentions m ON m.status_id = i.id
-			WHERE i.deleted_at IS NULL
+			SELECT t.thread, m.actor_id FROM tagged t JOIN mentions m ON m.status_id = t.id
+			WHERE t.deleted_at IS NULL AND t.thread IN (`+in+`)
 		) p WHERE actor_id <> ? ORDER BY thread, actor_id`,
-		append(involvedArgs(viewerID, fargs), viewerID)...); err != nil {
+		append(append(append(viewerArgs(viewerID, 4), anys(threads)...), anys(threads)...), viewerID)...); err != nil {
 		return nil, mapErr("storage.ConversationParticipants", err)
 	}
 	for _, r := range rows {
