@@ -10,3 +10,7 @@ CREATE TABLE conversation_states (
     updated_at   BIGINT NOT NULL,
     PRIMARY KEY (user_id, thread)
 );
+
+-- A viewer's own direct statuses without reading all their statuses: partial, so only direct
+-- posts pay for it on write.
+CREATE INDEX statuses_direct ON statuses (actor_id, id) WHERE visibility = 'direct';
