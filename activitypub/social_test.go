@@ -141,3 +141,46 @@ func TestSetupTokenWorksOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestReplyToBlockedAccountSkipsBlockerHome: a follower who blocks someone does not see, in home,
+// a reply to or mention of the blocked account by a third person (ORI-19b).
+func TestReplyToBlockedAccountSkipsBlockerHome(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w *world) {
+		blocker, friend, pest := w.user("blocker"), w.user("friend"), w.user("pest")
+		w.follow(blocker, friend)
+		if _, err := w.svc.Block(w.ctx, blocker, pest.Actor.ID); err != nil {
+			t.Fatal(err)
+		}
+		pestPost := w.post(pest, "provocation", ap.Public)
+		reply, err := w.svc.Post(w.ctx, friend, ap.PostInput{Text: "@pest no", InReplyToID: pestPost.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mention := w.post(friend, "cc @pest", ap.Public)
+		plain := w.post(friend, "lunch?", ap.Public)
+		home := w.home(blocker)
+		if contains(home, reply.ID) || contains(home, mention.ID) {
+			t.Fatal("a reply to or mention of a blocked account reached the blocker's home")
+		}
+		if !contains(home, plain.ID) {
+			t.Fatal("the friend's ordinary post is missing from home")
+		}
+		if !contains(w.home(friend), reply.ID) {
+			t.Fatal("the author's own home lost the reply")
+		}
+	})
+}
+
+func TestLastStatusAtFollowsPosting(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w *world) {
+		a := w.user("author")
+		if got, _ := w.store.ActorByID(w.ctx, a.Actor.ID); got.LastStatusAt != nil {
+			t.Fatal("last_status_at set before any post")
+		}
+		w.post(a, "first", ap.Public)
+		got, err := w.store.ActorByID(w.ctx, a.Actor.ID)
+		if err != nil || got.LastStatusAt == nil || got.StatusesCount != 1 {
+			t.Fatalf("after a post: %+v %v", got, err)
+		}
+	})
+}

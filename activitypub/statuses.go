@@ -234,10 +234,44 @@ func (s *Service) fanOutBy(ctx context.Context, author *Actor, st *Status) ([]st
 		}
 	}
 	homes = dedupe(homes)
+	homes, err := s.withoutBlockers(ctx, st, homes)
+	if err != nil {
+		return nil, err
+	}
 	if len(homes) == 0 {
 		return homes, nil
 	}
 	return homes, s.store.AddToHomes(ctx, st.ID, homes)
+}
+
+// withoutBlockers drops from homes the readers who block an account the status replies to or
+// mentions, as Mastodon does: a blocked account must not reach its blocker through a third
+// person's reply (security catalogue ORI-19b). It costs a query only when there is someone to
+// check.
+func (s *Service) withoutBlockers(ctx context.Context, st *Status, homes []string) ([]string, error) {
+	var involved []string
+	if st.InReplyToActorID != "" && st.InReplyToActorID != st.ActorID {
+		involved = append(involved, st.InReplyToActorID)
+	}
+	for _, m := range st.Mentions {
+		if m.ActorID != "" && m.ActorID != st.ActorID {
+			involved = append(involved, m.ActorID)
+		}
+	}
+	if len(involved) == 0 || len(homes) == 0 {
+		return homes, nil
+	}
+	blockers, err := s.store.BlockersOf(ctx, homes, involved)
+	if err != nil || len(blockers) == 0 {
+		return homes, err
+	}
+	out := homes[:0]
+	for _, h := range homes {
+		if h == st.ActorID || !containsString(blockers, h) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 func dedupe(ids []string) []string {

@@ -104,6 +104,8 @@ type BlockStore interface {
 	DeleteBlock(ctx context.Context, id string) error
 	// Blocked reports whether either actor blocks the other.
 	Blocked(ctx context.Context, a, b string) (bool, error)
+	// BlockersOf returns those of readers who block any of targets.
+	BlockersOf(ctx context.Context, readers, targets []string) ([]string, error)
 	Blocks(ctx context.Context, actorID string, p Page) ([]*Block, error)
 	SetMute(ctx context.Context, m *Mute) error
 	DeleteMute(ctx context.Context, actorID, targetID string) error

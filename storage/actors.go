@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
 )
@@ -253,13 +254,17 @@ func (s *Store) CountLocalActors(ctx context.Context, kind activitypub.ActorKind
 
 // AdjustActorCounts adds the deltas to an actor's counters in the database, never below zero, so
 // concurrent follows and posts cannot lose an update.
+// A rising status count also stamps last_status_at (Mastodon's Account.last_status_at): the count
+// only rises when a status is written, in the same transaction.
 func (s *Store) AdjustActorCounts(ctx context.Context, id string, followers, following, statuses int) error {
 	const op = "storage.AdjustActorCounts"
 	n, err := s.execN(ctx, `UPDATE actors SET
 		followers_count = CASE WHEN followers_count + ? < 0 THEN 0 ELSE followers_count + ? END,
 		following_count = CASE WHEN following_count + ? < 0 THEN 0 ELSE following_count + ? END,
-		statuses_count = CASE WHEN statuses_count + ? < 0 THEN 0 ELSE statuses_count + ? END
-		WHERE id = ?`, followers, followers, following, following, statuses, statuses, id)
+		statuses_count = CASE WHEN statuses_count + ? < 0 THEN 0 ELSE statuses_count + ? END,
+		last_status_at = CASE WHEN ? > 0 THEN ? ELSE last_status_at END
+		WHERE id = ?`, followers, followers, following, following, statuses, statuses,
+		statuses, time.Now().UnixMilli(), id)
 	if err != nil {
 		return mapErr(op, err)
 	}

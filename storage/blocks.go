@@ -82,6 +82,18 @@ func (s *Store) Blocked(ctx context.Context, a, b string) (bool, error) {
 	return n > 0, mapErr("storage.Blocked", err)
 }
 
+// BlockersOf returns those of readers who block any of targets, in one query: home fan-out uses
+// it to keep replies to, and mentions of, a blocked account out of the blocker's timeline.
+func (s *Store) BlockersOf(ctx context.Context, readers, targets []string) ([]string, error) {
+	if len(readers) == 0 || len(targets) == 0 {
+		return nil, nil
+	}
+	var out []string
+	err := s.sel(ctx, &out, `SELECT DISTINCT actor_id FROM blocks WHERE actor_id IN (`+inList(len(readers))+
+		`) AND target_id IN (`+inList(len(targets))+`)`, append(anys(readers), anys(targets)...)...)
+	return out, mapErr("storage.BlockersOf", err)
+}
+
 // Blocks lists whom an actor blocks, newest first, paged by block id.
 func (s *Store) Blocks(ctx context.Context, actorID string, p activitypub.Page) ([]*activitypub.Block, error) {
 	k := pageBy("id", p)

@@ -185,10 +185,6 @@ func TestCatalogueKeysAndSigners(t *testing.T) {
 	})
 }
 
-// blockFilteredFanOut turns on the ORI-19b case once home fan-out skips readers who block the
-// replied-to or mentioned account.
-const blockFilteredFanOut = false
-
 func indexOfKey(k any) int {
 	for i, p := range keyPool {
 		if p == k {
@@ -378,9 +374,6 @@ func TestCatalogueOrigins(t *testing.T) {
 			}
 		})
 		t.Run("ORI-19b reply to a blocked account stays out of the blocker's home", func(t *testing.T) {
-			if !blockFilteredFanOut {
-				t.Skip("open: fan-out does not yet drop replies to and mentions of accounts the reader blocks (docs/security-coverage.md)")
-			}
 			malNote := mallory.ID + "/statuses/hello"
 			r2 := note(bob.ID+"/statuses/b3", bob.ID, "<p>re mallory</p>", []string{public}, []string{mallory.ID},
 				map[string]any{"inReplyTo": malNote, "tag": []any{map[string]any{"type": "Mention", "href": mallory.ID}}})
