@@ -48,7 +48,7 @@ func newWiredEnv(t testing.TB, st *storage.Store) (*env, *mastoapi.Handler) {
 		t.Fatal(err)
 	}
 	h, err := mastoapi.New(mastoapi.Options{Service: svc, Logger: slog.New(slog.DiscardHandler), RateLimit: 1 << 30,
-		EnableStreaming: true, StreamingHeartbeat: time.Second, Media: ms})
+		EnableStreaming: true, StreamingHeartbeat: time.Hour, Media: ms})
 	if err != nil {
 		t.Fatal(err)
 	}
