@@ -52,8 +52,7 @@ func (w *Worker) dispatchLoop(ctx context.Context) {
 			return
 		case h := <-d.done:
 			d.finished(h)
-		case <-w.claim:
-		case <-w.wake:
+		case <-w.claim: // the expander made deliveries (it alone listens to Notify's wake)
 		case <-tick.C:
 		}
 	}

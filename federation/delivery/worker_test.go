@@ -420,3 +420,22 @@ func TestNewValidates(t *testing.T) {
 		})
 	}
 }
+
+// TestNotifyDeliversWithoutWaitingForThePoll: after the domain enqueues, Notify alone must get
+// the activity sent; the poll is an hour away here. (A wake-up once went to the sender loop, which
+// had nothing to send, and the expander slept until the next poll.)
+func TestNotifyDeliversWithoutWaitingForThePoll(t *testing.T) {
+	f := newFixture(t)
+	in := f.inbox(fedtest.InboxOptions{})
+	bob := f.remote("bob", in, true)
+	w := f.worker(func(o *Options) { o.Poll = time.Hour })
+	f.run(w)
+	for i := 1; i <= 5; i++ {
+		f.enqueue(ap.Activity{ID: fmt.Sprintf("%s#likes/notify-%d", alice, i), Type: "Like", Object: "http://x/1", To: []string{bob.URI}})
+		w.Notify()
+		// The bound only stops a broken build from hanging; it is far beyond any real delivery.
+		if !in.WaitAccepted(i, 30*time.Second) {
+			t.Fatalf("delivery %d waited for the poll", i)
+		}
+	}
+}
