@@ -53,6 +53,7 @@ Flags (each has an environment variable; a flag given on the command line wins):
   --log-level LEVEL           GUILDHALL_LOG_LEVEL              debug, info, warn or error (default info)
   --log-format FORMAT         GUILDHALL_LOG_FORMAT             text or json (default text)
   --api-rate-limit N          GUILDHALL_API_RATE_LIMIT         client API requests per 5 minutes per token or address (default 300; 0 = unlimited)
+  --debug-listen ADDR         GUILDHALL_DEBUG_LISTEN           serve Go pprof profiles there (keep it on loopback; off by default)
   --trusted-proxies CIDRS     GUILDHALL_TRUSTED_PROXIES        proxies whose X-Forwarded-For names the client (loopback always)
 `
 
@@ -107,6 +108,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "")
 	fs.StringVar(&cfg.MediaDir, "media-dir", cfg.MediaDir, "")
+	fs.StringVar(&cfg.DebugListen, "debug-listen", "", "")
 	fs.BoolVar(&cfg.InsecureHTTP, "insecure-http", false, "")
 	fs.BoolVar(&cfg.AllowPrivateNetworks, "allow-private-networks", false, "")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
@@ -123,6 +125,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 			{"host", "GUILDHALL_HOST", &cfg.Host}, {"listen", "GUILDHALL_LISTEN", &cfg.Listen},
 			{"db", "GUILDHALL_DB", &cfg.DB}, {"log-level", "GUILDHALL_LOG_LEVEL", &cfg.LogLevel},
 			{"media-dir", "GUILDHALL_MEDIA_DIR", &cfg.MediaDir},
+			{"debug-listen", "GUILDHALL_DEBUG_LISTEN", &cfg.DebugListen},
 			{"log-format", "GUILDHALL_LOG_FORMAT", &cfg.LogFormat},
 			{"trusted-proxies", "GUILDHALL_TRUSTED_PROXIES", proxies},
 		}
@@ -205,6 +208,13 @@ func cmdServe(ctx context.Context, args []string, e env, stderr io.Writer) error
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	if cfg.DebugListen != "" {
+		stop, err := serveDebug(cfg.DebugListen, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return inst.Serve(ctx, ln, 25*time.Second)
 }

@@ -20,6 +20,7 @@ type Config struct {
 	DB                   string // sqlite:PATH or postgres://…
 	MediaDir             string // where uploaded media files live
 	APIRateLimit         int    // client API requests per 5 minutes per token (or address); 0 = unlimited
+	DebugListen          string // if set, serve Go's pprof profiles on this (loopback) address
 	InsecureHTTP         bool   // ids and links use http:// (development and tests only)
 	AllowPrivateNetworks bool   // outgoing requests may reach loopback/private addresses
 	LogLevel             string // debug, info, warn, error
@@ -81,6 +82,11 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.MediaDir) == "" {
 		return &FieldError{"media-dir", "GUILDHALL_MEDIA_DIR", "must name a directory"}
+	}
+	if c.DebugListen != "" {
+		if err := validateListen(c.DebugListen); err != nil {
+			return &FieldError{"debug-listen", "GUILDHALL_DEBUG_LISTEN", err.Error()}
+		}
 	}
 	if c.APIRateLimit < 0 {
 		return &FieldError{"api-rate-limit", "GUILDHALL_API_RATE_LIMIT", "must be 0 (unlimited) or more"}
