@@ -88,8 +88,23 @@ func errMsg(status int, err error) string {
 	return fmt.Sprintf("status %d", status)
 }
 
+// batcher is a store that can share one commit among concurrent independent writes (SQLite's
+// group commit). Recording outcomes through it matters: with one writer, a commit per delivery
+// would cap fan-out at the disk's commit rate, far below the signing rate.
+type batcher interface {
+	InBatchTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
 // record stores the outcome: done, retry later with backoff, or given up.
 func (w *Worker) record(ctx context.Context, d *ap.Delivery, oc outcome) {
+	if b, ok := w.o.Store.(batcher); ok {
+		_ = b.InBatchTx(ctx, func(ctx context.Context) error { w.recordIn(ctx, d, oc); return nil })
+		return
+	}
+	w.recordIn(ctx, d, oc)
+}
+
+func (w *Worker) recordIn(ctx context.Context, d *ap.Delivery, oc outcome) {
 	var err error
 	now := w.o.Now()
 	switch {
