@@ -114,20 +114,9 @@ func (s *Service) Reblog(ctx context.Context, by *Account, statusID string) (*St
 	b.URI = s.StatusURI(by.Actor.Username, b.ID) + "/activity"
 	var homes []string
 	err = s.inTx(ctx, func(ctx context.Context) error {
-		if err := s.store.CreateStatus(ctx, b); err != nil {
-			return err
-		}
-		if err := s.store.AdjustStatusCounts(ctx, orig.ID, 0, 1, 0); err != nil {
-			return err
-		}
 		var err error
-		if homes, err = s.fanOut(ctx, b); err != nil {
+		if homes, err = s.storeBoost(ctx, b, orig, author); err != nil {
 			return err
-		}
-		if author.Local() {
-			if err := s.notify(ctx, author.ID, NotifyReblog, by.Actor.ID, orig.ID); err != nil {
-				return err
-			}
 		}
 		if orig.Visibility == LocalOnly {
 			return nil
@@ -146,6 +135,27 @@ func (s *Service) Reblog(ctx context.Context, by *Account, statusID string) (*St
 	}
 	s.publish(ctx, Event{Type: "update", UserIDs: homes, StatusID: b.ID, Public: orig.Visibility == Public})
 	return s.store.StatusByID(ctx, b.ID)
+}
+
+// storeBoost writes a boost (local or received): the row, the original's count, the home
+// timelines of the booster's local followers and the original author's notification.
+func (s *Service) storeBoost(ctx context.Context, b, orig *Status, author *Actor) ([]string, error) {
+	if err := s.store.CreateStatus(ctx, b); err != nil {
+		return nil, err
+	}
+	if err := s.store.AdjustStatusCounts(ctx, orig.ID, 0, 1, 0); err != nil {
+		return nil, err
+	}
+	homes, err := s.fanOut(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	if author.Local() {
+		if err := s.notify(ctx, author.ID, NotifyReblog, b.ActorID, orig.ID); err != nil {
+			return nil, err
+		}
+	}
+	return homes, nil
 }
 
 // Unreblog removes a boost and returns the original.

@@ -78,22 +78,32 @@ func (s *Service) findFollow(ctx context.Context, followURI, followerURI, follow
 	return s.store.FollowBetween(ctx, follower.ID, followee.ID)
 }
 
+// followAnsweredBy finds the local follow that from accepts or rejects. An unknown follow is
+// (nil, nil): a late or duplicate answer is a no-op. Only the followee may answer (ORI-11).
+func (s *Service) followAnsweredBy(ctx context.Context, op string, from *Actor, followURI, followerURI string) (*Follow, error) {
+	if err := checkSender(op, from); err != nil {
+		return nil, err
+	}
+	f, err := s.findFollow(ctx, followURI, followerURI, from.URI)
+	if IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, Wrap(op, err)
+	}
+	if f.FolloweeID != from.ID {
+		return nil, E(op, Forbidden, "only the followee can answer a follow")
+	}
+	return f, nil
+}
+
 // ReceiveAccept marks a local actor's pending follow of from as accepted. Only the followee may
 // accept (ORI-11).
 func (s *Service) ReceiveAccept(ctx context.Context, from *Actor, followURI, followerURI string) error {
 	const op = "activitypub.ReceiveAccept"
-	if err := checkSender(op, from); err != nil {
+	f, err := s.followAnsweredBy(ctx, op, from, followURI, followerURI)
+	if f == nil || err != nil {
 		return err
-	}
-	f, err := s.findFollow(ctx, followURI, followerURI, from.URI)
-	if IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return Wrap(op, err)
-	}
-	if f.FolloweeID != from.ID {
-		return E(op, Forbidden, "only the followee can accept a follow")
 	}
 	if f.State == FollowAccepted {
 		return nil
@@ -107,18 +117,9 @@ func (s *Service) ReceiveAccept(ctx context.Context, from *Actor, followURI, fol
 // reject (ORI-11).
 func (s *Service) ReceiveReject(ctx context.Context, from *Actor, followURI, followerURI string) error {
 	const op = "activitypub.ReceiveReject"
-	if err := checkSender(op, from); err != nil {
+	f, err := s.followAnsweredBy(ctx, op, from, followURI, followerURI)
+	if f == nil || err != nil {
 		return err
-	}
-	f, err := s.findFollow(ctx, followURI, followerURI, from.URI)
-	if IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return Wrap(op, err)
-	}
-	if f.FolloweeID != from.ID {
-		return E(op, Forbidden, "only the followee can reject a follow")
 	}
 	follower, err := s.store.ActorByID(ctx, f.FollowerID)
 	if err != nil {

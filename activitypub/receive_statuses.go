@@ -409,20 +409,9 @@ func (s *Service) ReceiveAnnounce(ctx context.Context, from *Actor, boostURI str
 		Kind: KindPost, Visibility: vis, CreatedAt: published, ContextURI: orig.ContextURI}
 	var homes []string
 	err = s.receiveTx(ctx, func(ctx context.Context) error {
-		if err := s.store.CreateStatus(ctx, b); err != nil {
-			return err
-		}
-		if err := s.store.AdjustStatusCounts(ctx, orig.ID, 0, 1, 0); err != nil {
-			return err
-		}
 		var err error
-		if homes, err = s.fanOut(ctx, b); err != nil {
-			return err
-		}
-		if author.Local() {
-			return s.notify(ctx, author.ID, NotifyReblog, from.ID, orig.ID)
-		}
-		return nil
+		homes, err = s.storeBoost(ctx, b, orig, author)
+		return err
 	})
 	if err != nil {
 		if errors.Is(err, ErrAlreadySeen) {
