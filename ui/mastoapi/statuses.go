@@ -18,8 +18,17 @@ func (h *Handler) createStatus(w http.ResponseWriter, r *http.Request, c *call) 
 	if c.p.boolean("local_only") { // GoToSocial's and Akkoma's way of saying it
 		vis = activitypub.LocalOnly
 	}
+	// content_type is the Pleroma/GoToSocial extension clients use to send Markdown.
+	format := activitypub.FormatPlain
+	switch c.p.str("content_type") {
+	case "", "text/plain":
+	case "text/markdown":
+		format = activitypub.FormatMarkdown
+	default:
+		return errStatus(http.StatusUnprocessableEntity, "content_type must be text/plain or text/markdown")
+	}
 	st, err := h.svc.PostOnce(r.Context(), c.account, activitypub.PostInput{
-		Text: c.p.str("status"), Visibility: vis, InReplyToID: c.p.str("in_reply_to_id"),
+		Text: c.p.str("status"), Format: format, Visibility: vis, InReplyToID: c.p.str("in_reply_to_id"),
 		SpoilerText: c.p.str("spoiler_text"), Sensitive: c.p.boolean("sensitive"),
 		Language: c.p.str("language"), AttachmentIDs: c.p.strs("media_ids"),
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
