@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
-	"github.com/guildhall/guildhall/cmd/instance/server"
 )
 
 func cmdMigrate(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
@@ -18,10 +17,7 @@ func cmdMigrate(ctx context.Context, args []string, e env, stdout, stderr io.Wri
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := finish(); err != nil {
-		return usageError{err.Error()}
-	}
-	inst, err := server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
+	inst, err := openInstance(ctx, cfg, finish, stderr)
 	if err != nil {
 		return err
 	}
@@ -66,9 +62,6 @@ func cmdCreateUser(ctx context.Context, args []string, e env, stdin io.Reader, s
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := finish(); err != nil {
-		return usageError{err.Error()}
-	}
 	for _, req := range []struct{ name, val string }{{"username", n.Username}, {"email", n.Email}, {"password", n.Password}} {
 		if req.val == "" {
 			return usageError{fmt.Sprintf("--%s is required", req.name)}
@@ -84,7 +77,7 @@ func cmdCreateUser(ctx context.Context, args []string, e env, stdin io.Reader, s
 	if err := validateNewUser(n); err != nil {
 		return err
 	}
-	inst, err := server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
+	inst, err := openInstance(ctx, cfg, finish, stderr)
 	if err != nil {
 		return err
 	}
@@ -117,9 +110,6 @@ func cmdToken(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := finish(); err != nil {
-		return usageError{err.Error()}
-	}
 	if *username == "" {
 		return usageError{"--username is required"}
 	}
@@ -127,7 +117,7 @@ func cmdToken(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err != nil {
 		return describe(err)
 	}
-	inst, err := server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
+	inst, err := openInstance(ctx, cfg, finish, stderr)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/guildhall/guildhall/activitypub"
-	"github.com/guildhall/guildhall/cmd/instance/server"
 )
 
 // Domain policies live in the database; a running server reads them through a short cache, so a
@@ -44,10 +43,7 @@ func cmdDomainChange(ctx context.Context, verb string, args []string, e env, std
 	if len(pos) != 1 {
 		return usageError{fmt.Sprintf("admin domain %s needs exactly one DOMAIN", verb)}
 	}
-	if err := finish(); err != nil {
-		return usageError{err.Error()}
-	}
-	inst, err := server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
+	inst, err := openInstance(ctx, cfg, finish, stderr)
 	if err != nil {
 		return err
 	}
@@ -87,10 +83,7 @@ func cmdDomainList(ctx context.Context, args []string, e env, stdout, stderr io.
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := finish(); err != nil {
-		return usageError{err.Error()}
-	}
-	inst, err := server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
+	inst, err := openInstance(ctx, cfg, finish, stderr)
 	if err != nil {
 		return err
 	}
@@ -130,10 +123,7 @@ func cmdFederationMode(ctx context.Context, args []string, e env, stdout, stderr
 	if len(pos) == 1 && pos[0] != activitypub.FederationBlocklist && pos[0] != activitypub.FederationAllowlist {
 		return usageError{fmt.Sprintf("unknown federation mode %q (want blocklist or allowlist)", pos[0])}
 	}
-	if err := finish(); err != nil {
-		return usageError{err.Error()}
-	}
-	inst, err := server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
+	inst, err := openInstance(ctx, cfg, finish, stderr)
 	if err != nil {
 		return err
 	}

@@ -190,6 +190,15 @@ func newLogger(cfg *server.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// openInstance applies the environment to the flags, validates them and opens the database and
+// domain service, for the commands that work on an instance without serving it.
+func openInstance(ctx context.Context, cfg *server.Config, finish func() error, stderr io.Writer) (*server.Instance, error) {
+	if err := finish(); err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
+}
+
 func cmdServe(ctx context.Context, args []string, e env, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg, finish := configFlags(fs, e)
