@@ -44,7 +44,8 @@ type Options struct {
 	// Domain is the host without port, for rendering local mentions (@user@domain).
 	Domain string
 	Logger *slog.Logger
-	// Concurrency bounds requests in flight in all (default 32); PerHost bounds them per host
+	// Concurrency bounds requests in flight in all (default 128: a delivery mostly waits on the
+	// remote, and at 32 the wait, not the signing, capped fan-out); PerHost bounds them per host
 	// (default 4), so one slow server can hold at most PerHost workers.
 	Concurrency, PerHost int
 	// Timeout bounds one POST (default 30s).
@@ -100,7 +101,7 @@ func New(o Options) (*Worker, error) {
 		o.Logger = slog.Default()
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 32
+		o.Concurrency = 128
 	}
 	if o.PerHost <= 0 {
 		o.PerHost = 4
