@@ -36,6 +36,9 @@ type Options struct {
 	// 300 per 5 minutes, as in Mastodon, when zero.
 	RateLimit  int
 	RateWindow time.Duration
+	// RateCounter, when set, counts the requests instead of this process's memory: give
+	// storage.Store.Hit when several processes share the database, so they share one budget.
+	RateCounter RateCounter
 
 	// Lists, Markers and Filters keep those resources; when nil they are taken from
 	// Service.Store(), which storage.Store satisfies.
@@ -95,7 +98,7 @@ func New(o Options) (*Handler, error) {
 	}
 	h := &Handler{
 		svc: o.Service, log: o.Logger, opts: o,
-		limiter: newLimiter(o.RateLimit, o.RateWindow),
+		limiter: newLimiter(o.RateLimit, o.RateWindow, o.RateCounter, o.Logger),
 		auth:    newAuthCache(),
 		cop:     http.NewCrossOriginProtection(),
 	}

@@ -52,6 +52,9 @@ type Instance struct {
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
+	// cluster relays events and cache changes between processes sharing a PostgreSQL database;
+	// nil on SQLite.
+	cluster *cluster
 }
 
 // Open opens and migrates the database, builds the domain service and makes sure the instance
@@ -121,6 +124,10 @@ func New(ctx context.Context, cfg Config, o Options) (*Instance, error) {
 		in.Close()
 		return nil, err
 	}
+	if err := in.joinCluster(ctx); err != nil {
+		in.Close()
+		return nil, err
+	}
 	return in, nil
 }
 
@@ -160,7 +167,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		limit = math.MaxInt32 // unlimited: benchmarks and closed networks
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
-		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute})
+		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter()})
 	if err != nil {
 		return nil, err
 	}
@@ -223,9 +230,19 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 type events struct {
 	fed *federation.Federation
 	hub activitypub.Events
+	// cluster, when several processes share the database, tells the others too.
+	cluster *cluster
 }
 
 func (e events) Publish(ctx context.Context, ev activitypub.Event) {
+	if e.cluster != nil {
+		e.cluster.Publish(ev)
+	}
+	e.local(ctx, ev)
+}
+
+// local hands an event to this process's workers or streaming hub.
+func (e events) local(ctx context.Context, ev activitypub.Event) {
 	if ev.Type == activitypub.EventOutbox {
 		e.fed.Notify()
 		return
@@ -278,5 +295,8 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 	return nil
 }
 
-// Close releases the database.
-func (in *Instance) Close() error { return in.Store.Close() }
+// Close releases the database (and the cluster's connection to it).
+func (in *Instance) Close() error {
+	in.leaveCluster()
+	return in.Store.Close()
+}
