@@ -146,15 +146,15 @@ func (in *Instance) routes() (http.Handler, error) {
 
 	fed, err := federation.New(federation.Options{
 		Service: in.Service, Store: in.Store, Logger: in.log, Version: Version,
-		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.opts.Delivery,
+		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.deliveryOptions(),
 	})
 	if err != nil {
 		return nil, err
 	}
 	in.Fed = fed
-	files, err := filemedia.NewDirFileStore(in.Config.MediaDir, in.Service.BaseURL())
+	files, serveFiles, err := in.mediaFiles()
 	if err != nil {
-		return nil, fmt.Errorf("media directory: %w", err)
+		return nil, err
 	}
 	in.Media, err = activitypub.NewMediaService(in.Service, activitypub.MediaOptions{
 		Store: in.Store, Files: files, Processor: filemedia.Processor{},
@@ -174,7 +174,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	in.API = api
 	in.Service.SetEvents(events{fed: fed, hub: api.Events()})
 	fed.Routes(r)
-	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix(filemedia.PathPrefix).Handler(serveFiles).Methods(http.MethodGet, http.MethodHead)
 	api.Routes(r)
 
 	wh, err := web.New(web.Options{
