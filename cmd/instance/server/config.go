@@ -18,18 +18,10 @@ import (
 // Config is everything an operator can set. It is parsed once in cmd/instance and passed down;
 // nothing reads the environment anywhere else.
 type Config struct {
-	Host     string // public host[:port] used in every ActivityPub id
-	Listen   string // address the HTTP server binds
-	DB       string // sqlite:PATH or postgres://…
-	MediaDir string // where uploaded media files live
-	// MediaStore, when set, keeps media in an S3-compatible bucket instead of MediaDir:
-	// s3://BUCKET[/PREFIX]?endpoint=… (adapters/s3store.ParseURL). S3AccessKey and S3SecretKey
-	// come from the environment only.
-	MediaStore               string
-	S3AccessKey, S3SecretKey string
-	// DeliveryLease is how long a claimed delivery belongs to its process; when a process dies,
-	// another sends its deliveries once their lease ends. 0 = the delivery workers' default (5m).
-	DeliveryLease        time.Duration
+	Host                 string // public host[:port] used in every ActivityPub id
+	Listen               string // address the HTTP server binds
+	DB                   string // sqlite:PATH or postgres://…
+	MediaDir             string // where uploaded media files live
 	APIRateLimit         int    // client API requests per 5 minutes per token (or address); 0 = unlimited
 	DebugListen          string // if set, serve Go's pprof profiles on this (loopback) address
 	InsecureHTTP         bool   // ids and links use http:// (development and tests only)
@@ -39,6 +31,15 @@ type Config struct {
 	// TrustedProxies are the networks whose X-Forwarded-For is believed when finding a client's
 	// address (sign-in rate limits count per address). Loopback is always trusted.
 	TrustedProxies []netip.Prefix
+
+	// MediaStore, when set, keeps media in an S3-compatible bucket instead of MediaDir:
+	// s3://BUCKET[/PREFIX]?endpoint=… (adapters/s3store.ParseURL). S3AccessKey and S3SecretKey
+	// come from the environment only.
+	MediaStore               string
+	S3AccessKey, S3SecretKey string
+	// DeliveryLease is how long a claimed delivery belongs to its process; when a process dies,
+	// another sends its deliveries once their lease ends. 0 = the delivery workers' default (5m).
+	DeliveryLease time.Duration
 }
 
 // Defaults are what `instance serve` uses with no flags or environment.
