@@ -25,6 +25,8 @@ const (
 	TopicSetting = "setting"
 	// TopicActor: an actor's row (profile, keys, suspension) was written. Payload: its id.
 	TopicActor = "actor"
+	// TopicToken: an access token was revoked. Payload: its hash (activitypub.HashSecret).
+	TopicToken = "token"
 )
 
 // MaxBusPayload bounds one message: PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.

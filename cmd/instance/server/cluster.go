@@ -297,6 +297,7 @@ func (in *Instance) joinCluster(ctx context.Context) error {
 	bus.Subscribe(storage.TopicPolicy, policy)
 	bus.Subscribe(storage.TopicSetting, policy) // the federation mode is a setting
 	bus.Subscribe(storage.TopicActor, func(string) { in.Fed.Resolver().ForgetKeys() })
+	bus.Subscribe(storage.TopicToken, in.API.TokenRevoked)
 	bus.OnResync(func() {
 		in.log.Info("cluster: bus reconnected; dropping caches")
 		in.Fed.Policy().Invalidate()

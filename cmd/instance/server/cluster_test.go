@@ -370,3 +370,37 @@ func TestPolicyChangeReachesOtherProcess(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A token revoked through one process stops working on the other at once: its cached
+// resolution is forgotten and its open streams are closed, rather than after the token cache's
+// 5 s and the streams' 30 s heartbeat.
+func TestRevocationReachesOtherProcess(t *testing.T) {
+	nodes := twoNodes(t, 300)
+	_, tok := nodes[0].user(t, "ann")
+	other := nodes[1]
+	other.wsStream(t, tok, "user")
+	if res := other.call(t, tok, http.MethodGet, "/api/v1/accounts/verify_credentials", nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("before revocation: %d", res.StatusCode)
+	}
+	// The other process has the token cached now.
+	if err := nodes[0].in.Store.RevokeToken(context.Background(), activitypub.HashSecret(tok), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(authCacheWindow / 2)
+	for other.call(t, tok, http.MethodGet, "/api/v1/accounts/verify_credentials", nil).StatusCode != http.StatusUnauthorized {
+		if time.Now().After(deadline) {
+			t.Fatal("the revoked token still works on the other process")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	deadlineStream := time.Now().Add(bound)
+	for other.connections() != 0 {
+		if time.Now().After(deadlineStream) {
+			t.Fatal("the revoked token's stream stayed open on the other process")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// authCacheWindow is mastoapi's token cache lifetime, which the revocation must beat.
+const authCacheWindow = 5 * time.Second
