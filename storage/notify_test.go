@@ -130,3 +130,51 @@ func TestBusNeedsASharedDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkBusRoundTrip measures one announcement from one store to another's bus: what a
+// cache invalidation or a relayed streaming event costs before the other process hears it.
+func BenchmarkBusRoundTrip(b *testing.B) {
+	ctx := context.Background()
+	dsn := storagetest.PostgresDSN(b)
+	open := func() *storage.Store {
+		s, err := storage.Open(ctx, dsn, storage.Options{Migrate: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	}
+	sender, receiver := open(), open()
+	out, err := sender.OpenBus(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.Close()
+	in, err := receiver.OpenBus(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	got := make(chan string, 1)
+	in.Subscribe("bench", func(p string) { got <- p })
+	b.ResetTimer()
+	for b.Loop() {
+		if err := out.Publish(ctx, "bench", "x"); err != nil {
+			b.Fatal(err)
+		}
+		<-got
+	}
+}
+
+// BenchmarkHit is the shared rate-limit counter's cost per client API request.
+func BenchmarkHit(b *testing.B) {
+	storagetest.ForEachB(b, func(b *testing.B, s *storage.Store) {
+		ctx := context.Background()
+		w := time.Now().Truncate(5 * time.Minute)
+		for b.Loop() {
+			if _, err := s.Hit(ctx, "api:token:bench", w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
