@@ -46,7 +46,7 @@ var forbidden = map[string][]string{
 	"federation":  {"storage", "ui", "cmd"},
 	"ui/web":      {"federation", "storage", "ui/mastoapi", "cmd"},
 	"ui/mastoapi": {"federation", "storage", "ui/web", "cmd"},
-	"ui/password": {"federation", "storage", "ui/web", "ui/mastoapi", "cmd"},
+	"adapters":    {"federation", "storage", "ui", "cmd"},
 }
 
 // violations checks `go list` lines of "package import import…" against the rules.

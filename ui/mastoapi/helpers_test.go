@@ -19,11 +19,12 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 	"github.com/guildhall/guildhall/ui/mastoapi"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // testKey is shared by every actor: per-account RSA keys would dominate the run time.
@@ -52,7 +53,7 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	base := "http://" + host
-	render, err := content.NewDomain(base)
+	render, err := markdown.NewDomain(base, content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}

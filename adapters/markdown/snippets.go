@@ -1,4 +1,4 @@
-package content
+package markdown
 
 import (
 	"html"
@@ -67,4 +67,16 @@ func writeShortLink(b *strings.Builder, href, label string) {
 		b.WriteString(`</span>`)
 	}
 	b.WriteString(`</a>`)
+}
+
+// truncateRunes returns the first n runes of s.
+func truncateRunes(s string, n int) string {
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
 }

@@ -1,4 +1,4 @@
-package content
+package markdown
 
 import (
 	"errors"
@@ -52,15 +52,23 @@ type Rendered struct {
 	Text     string    // the source text, unchanged
 }
 
+// Sanitizer is the HTML allowlist every rendered post passes through. It is declared here and
+// implemented by federation/content's Sanitizer, which owns the policy for remote HTML, so one
+// allowlist governs what any post may contain whoever wrote it.
+type Sanitizer interface {
+	Sanitize(untrusted string) string
+}
+
 // RendererOptions configures NewRenderer.
 type RendererOptions struct {
 	// BaseURL is the instance's public origin, e.g. "https://council.example";
 	// hashtag links point at BaseURL/tags/<tag>, and mentions of
 	// "@user@<BaseURL host>" are treated as local.
 	BaseURL string
-	// Sanitizer is applied to every rendered post. Nil builds a new one;
-	// pass the application's Sanitizer to share it.
-	Sanitizer *Sanitizer
+	// Sanitizer is applied to every rendered post (required): the same
+	// allowlist that remote HTML passes through, so a bug in rendering cannot
+	// produce markup that inbound content could not (security.md XSS-05).
+	Sanitizer Sanitizer
 	// MaxInputBytes bounds the source Render accepts (0 means
 	// DefaultMaxInputBytes). goldmark is superlinear on some inputs (deep
 	// lists, runs of "[a](" take seconds at tens of kilobytes), so the
@@ -78,18 +86,21 @@ type Renderer struct {
 	baseURL   string // without trailing slash
 	maxBytes  int
 	localHost string // lower-cased host of baseURL
-	sanitizer *Sanitizer
+	sanitizer Sanitizer
 	markdown  *markdownRenderer
 }
 
 // NewRenderer validates opts and builds the Markdown pipeline once.
 func NewRenderer(opts RendererOptions) (*Renderer, error) {
+	if opts.Sanitizer == nil {
+		return nil, errors.New("markdown: a Sanitizer is required")
+	}
 	u, err := url.Parse(strings.TrimSpace(opts.BaseURL))
 	if err != nil {
-		return nil, fmt.Errorf("content: parse base URL %q: %w", opts.BaseURL, err)
+		return nil, fmt.Errorf("markdown: parse base URL %q: %w", opts.BaseURL, err)
 	}
 	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("content: base URL %q must be an absolute http(s) URL without query or fragment", opts.BaseURL)
+		return nil, fmt.Errorf("markdown: base URL %q must be an absolute http(s) URL without query or fragment", opts.BaseURL)
 	}
 	r := &Renderer{
 		baseURL:   strings.TrimRight(u.String(), "/"),
@@ -100,18 +111,15 @@ func NewRenderer(opts RendererOptions) (*Renderer, error) {
 	if r.maxBytes <= 0 {
 		r.maxBytes = DefaultMaxInputBytes
 	}
-	if r.sanitizer == nil {
-		r.sanitizer = NewSanitizer()
-	}
 	r.markdown = newMarkdownRenderer()
 	return r, nil
 }
 
 var (
 	// ErrUnknownFormat is returned by Render for a Format it does not know.
-	ErrUnknownFormat = errors.New("content: unknown format")
+	ErrUnknownFormat = errors.New("markdown: unknown format")
 	// ErrTooLong is returned by Render for input above MaxInputBytes.
-	ErrTooLong = errors.New("content: input too long")
+	ErrTooLong = errors.New("markdown: input too long")
 )
 
 // Render converts text in the given format to sanitised HTML and collects
@@ -134,7 +142,7 @@ func (r *Renderer) Render(text string, format Format, resolve MentionResolver) (
 		var err error
 		raw, err = r.markdown.render(src, r, st)
 		if err != nil {
-			return Rendered{}, fmt.Errorf("content: render markdown: %w", err)
+			return Rendered{}, fmt.Errorf("markdown: render markdown: %w", err)
 		}
 	default:
 		return Rendered{}, fmt.Errorf("%w: %v", ErrUnknownFormat, format)

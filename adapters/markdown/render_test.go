@@ -1,4 +1,4 @@
-package content
+package markdown
 
 import (
 	"errors"
@@ -6,13 +6,19 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/guildhall/guildhall/federation/content"
+	"github.com/guildhall/guildhall/federation/content/contenttest"
 )
 
 const testBase = "https://council.example"
 
+// okLink is what the Sanitizer adds to every link.
+const okLink = ` rel="nofollow noreferrer noopener" target="_blank"`
+
 func newTestRenderer(t testing.TB) *Renderer {
 	t.Helper()
-	r, err := NewRenderer(RendererOptions{BaseURL: testBase + "/"})
+	r, err := NewRenderer(RendererOptions{BaseURL: testBase + "/", Sanitizer: content.NewSanitizer()})
 	if err != nil {
 		t.Fatalf("NewRenderer: %v", err)
 	}
@@ -77,7 +83,7 @@ func runRenderCases(t *testing.T, format Format, tests []renderCase) {
 			if got.Text != tt.in {
 				t.Errorf("Text = %q, want the source", got.Text)
 			}
-			if err := checkSafeHTML(got.HTML); err != nil {
+			if err := contenttest.CheckSafeHTML(got.HTML); err != nil {
 				t.Error(err)
 			}
 		})
@@ -192,7 +198,7 @@ func TestRenderUnknownFormat(t *testing.T) {
 }
 
 func TestRenderTooLong(t *testing.T) {
-	r, err := NewRenderer(RendererOptions{BaseURL: testBase, MaxInputBytes: 10})
+	r, err := NewRenderer(RendererOptions{BaseURL: testBase, MaxInputBytes: 10, Sanitizer: content.NewSanitizer()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +225,7 @@ func TestNewRendererValidatesBaseURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.base, func(t *testing.T) {
-			_, err := NewRenderer(RendererOptions{BaseURL: tt.base})
+			_, err := NewRenderer(RendererOptions{BaseURL: tt.base, Sanitizer: content.NewSanitizer()})
 			if (err == nil) != tt.ok {
 				t.Errorf("NewRenderer(%q) err = %v, want ok=%v", tt.base, err, tt.ok)
 			}
@@ -247,4 +253,11 @@ func TestRenderConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// A renderer without the sanitiser would hand unchecked markup to clients: refuse to build one.
+func TestNewRendererRequiresSanitizer(t *testing.T) {
+	if _, err := NewRenderer(RendererOptions{BaseURL: testBase}); err == nil {
+		t.Fatal("NewRenderer without a Sanitizer succeeded")
+	}
 }

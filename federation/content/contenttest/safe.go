@@ -1,4 +1,7 @@
-package content
+// Package contenttest states the output contract of rendered and sanitised post HTML independently
+// of the production allowlists, so tests of the sanitiser (federation/content) and of the local
+// renderer (adapters/markdown) check against one statement of it.
+package contenttest
 
 import (
 	"fmt"
@@ -28,11 +31,11 @@ var allowedSchemes = map[string]bool{
 	"ipns": true, "ssb": true, "gopher": true, "xmpp": true, "magnet": true, "gemini": true,
 }
 
-// checkSafeHTML parses out the way a browser would (full HTML5 tree
+// CheckSafeHTML parses out the way a browser would (full HTML5 tree
 // construction, so parser differentials show up) and reports the first
 // element, attribute or URL outside the contract. The raw-string checks
 // catch what tree construction would hide.
-func checkSafeHTML(out string) error {
+func CheckSafeHTML(out string) error {
 	if strings.Contains(strings.ToLower(out), "<script") {
 		return fmt.Errorf("output contains <script: %q", out)
 	}

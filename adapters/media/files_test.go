@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/guildhall/guildhall/ui/media"
+	"github.com/guildhall/guildhall/adapters/media"
 )
 
 func TestDirFileStore(t *testing.T) {

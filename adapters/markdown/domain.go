@@ -1,4 +1,4 @@
-package content
+package markdown
 
 import (
 	"fmt"
@@ -10,19 +10,26 @@ import (
 // (activitypub.Renderer), so the domain stays free of HTML libraries.
 type Domain struct {
 	R *Renderer
-	S *Sanitizer
+	H HTMLPolicy
+}
+
+// HTMLPolicy is the instance's policy for HTML from anyone, local or remote: what survives as
+// markup (Sanitize) and as text (PlainText). federation/content's Sanitizer implements it.
+type HTMLPolicy interface {
+	Sanitizer
+	PlainText(html string) string
 }
 
 var _ activitypub.Renderer = Domain{}
 
-// NewDomain builds a Domain for the instance at baseURL.
-func NewDomain(baseURL string) (Domain, error) {
-	s := NewSanitizer()
-	r, err := NewRenderer(RendererOptions{BaseURL: baseURL, Sanitizer: s})
+// NewDomain builds a Domain for the instance at baseURL; h is the instance's HTML policy
+// (content.NewSanitizer()), applied to local posts and remote HTML alike.
+func NewDomain(baseURL string, h HTMLPolicy) (Domain, error) {
+	r, err := NewRenderer(RendererOptions{BaseURL: baseURL, Sanitizer: h})
 	if err != nil {
 		return Domain{}, err
 	}
-	return Domain{R: r, S: s}, nil
+	return Domain{R: r, H: h}, nil
 }
 
 // Render implements activitypub.Renderer.
@@ -33,7 +40,7 @@ func (d Domain) Render(text string, format activitypub.ContentFormat, resolve fu
 	case activitypub.FormatMarkdown:
 		f = FormatMarkdown
 	default:
-		return activitypub.Rendered{}, fmt.Errorf("content: unknown format %q", format)
+		return activitypub.Rendered{}, fmt.Errorf("markdown: unknown format %q", format)
 	}
 	out, err := d.R.Render(text, f, MentionResolver(resolve))
 	if err != nil {
@@ -47,7 +54,7 @@ func (d Domain) Render(text string, format activitypub.ContentFormat, resolve fu
 }
 
 // PlainText implements activitypub.Renderer.
-func (Domain) PlainText(html string) string { return PlainText(html) }
+func (d Domain) PlainText(html string) string { return d.H.PlainText(html) }
 
 // Sanitize implements activitypub.Renderer.
-func (d Domain) Sanitize(html string) string { return d.S.Sanitize(html) }
+func (d Domain) Sanitize(html string) string { return d.H.Sanitize(html) }

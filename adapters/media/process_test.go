@@ -13,8 +13,8 @@ import (
 	"golang.org/x/image/webp"
 
 	"github.com/guildhall/guildhall/activitypub"
-	"github.com/guildhall/guildhall/ui/media"
-	"github.com/guildhall/guildhall/ui/media/mediatest"
+	"github.com/guildhall/guildhall/adapters/media"
+	"github.com/guildhall/guildhall/adapters/media/mediatest"
 )
 
 func decodeConfig(t *testing.T, ct string, data []byte) image.Config {
