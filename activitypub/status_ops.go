@@ -30,7 +30,7 @@ func (s *Service) Thread(ctx context.Context, v Viewer, id string) (ancestors, d
 	if err != nil {
 		return nil, nil, Wrap(op, err)
 	}
-	ancestors, descendants = []*Status{}, []*Status{}
+	ancestors = []*Status{}
 	cur := st
 	for i := 0; i < maxThreadAncestry && cur.InReplyToID != ""; i++ {
 		p, err := s.store.StatusByID(ctx, cur.InReplyToID)
