@@ -17,8 +17,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // bound keeps a broken relay from hanging a test; it is not a speed requirement.

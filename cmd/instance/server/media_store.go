@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/s3store"
 	"github.com/guildhall/guildhall/federation/delivery"
-	filemedia "github.com/guildhall/guildhall/ui/media"
 )
 
 // mediaFiles opens the media file store the configuration names, and the handler serving its
