@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -39,10 +40,19 @@ type MediaStore interface {
 	DeleteAttachment(ctx context.Context, id string) error
 }
 
+// Errors a FileStore wraps (errors.Is) when a write fails for a reason that is the operator's to
+// fix, so each surface can say so: the medium is full (HTTP 507), or it cannot be written at all,
+// read-only, gone or refused (HTTP 503). A failed Put leaves no file, whole or partial.
+var (
+	ErrStorageFull        = errors.New("media storage is full")
+	ErrStorageUnavailable = errors.New("media storage cannot be written")
+)
+
 // FileStore keeps media files by key. Keys are made by the domain: lower-case hex, one slash,
 // and an extension (".jpg", ".png", ".gif", ".webp").
 type FileStore interface {
-	// Put writes a file, replacing any file of the same key.
+	// Put writes a file, replacing any file of the same key, or leaves nothing behind; its
+	// errors wrap ErrStorageFull or ErrStorageUnavailable where one applies.
 	Put(ctx context.Context, key string, r io.Reader) error
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
 	// Delete removes a file; removing a missing one is not an error.
