@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -151,26 +150,4 @@ func mountTmpfs(t *testing.T, size string) string {
 		}
 	})
 	return dir
-}
-
-// filesUnder lists the regular files below dir (none when dir is not a directory).
-func filesUnder(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return nil
-	}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			out = append(out, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
