@@ -179,7 +179,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		return nil, err
 	}
 	in.API = api
-	in.Service.SetEvents(events{fed: fed, hub: api.Events()})
+	in.Service.SetEvents(events{fed: fed, hub: api.Events(), media: in.Media, log: in.log})
 	fed.Routes(r)
 	r.PathPrefix(filemedia.PathPrefix).Handler(serveFiles).Methods(http.MethodGet, http.MethodHead)
 	api.Routes(r)
@@ -233,22 +233,33 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 }
 
 // events routes domain events: outbox records wake the delivery workers, the rest go to the
-// streaming hub.
+// streaming hub; a deleted status's media files are removed first (events are published after
+// the deletion commits; the maintenance loop sweeps up whatever this misses).
 type events struct {
-	fed *federation.Federation
-	hub activitypub.Events
+	fed   *federation.Federation
+	hub   activitypub.Events
+	media *activitypub.MediaService
+	log   *slog.Logger
 	// cluster, when several processes share the database, tells the others too.
 	cluster *cluster
 }
 
 func (e events) Publish(ctx context.Context, ev activitypub.Event) {
+	if ev.Type == "delete" && ev.StatusID != "" && e.media != nil {
+		// Not cancelled with the request: a client that hangs up must not leave the files.
+		// Only the producing process cleans; the others just stream the delete.
+		if _, err := e.media.CleanDeletedStatusMedia(context.WithoutCancel(ctx), ev.StatusID, 0); err != nil {
+			e.log.WarnContext(ctx, "media of a deleted status kept until the next sweep", "status", ev.StatusID, "err", err)
+		}
+	}
 	if e.cluster != nil {
 		e.cluster.Publish(ev)
 	}
 	e.local(ctx, ev)
 }
 
-// local hands an event to this process's workers or streaming hub.
+// local hands an event to this process's workers or streaming hub; events relayed from other
+// processes come in here.
 func (e events) local(ctx context.Context, ev activitypub.Event) {
 	if ev.Type == activitypub.EventOutbox {
 		e.fed.Notify()
