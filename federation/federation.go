@@ -66,11 +66,13 @@ func New(o Options) (*Federation, error) {
 		ua += "/" + o.Version
 	}
 	ua += " (+" + o.Service.BaseURL() + "/)"
-	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: o.AllowPrivateNetworks, DialContext: o.Dial,
-		UserAgent: ua, Logger: o.Logger})
 	// One policy cache for every path that talks to other servers: inbound activities, fetches
 	// and deliveries. Changes made by another process (the admin CLI) apply within its TTL.
 	policy := ap.NewPolicyCache(o.Service, 0)
+	// The fetcher asks the policy again on every redirect hop: a redirect from an allowed host
+	// must not lead a fetch or a delivery to a blocked one.
+	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: o.AllowPrivateNetworks, DialContext: o.Dial,
+		UserAgent: ua, Logger: o.Logger, HostAllowed: policy.Allowed})
 	deref, err := remote.New(remote.Options{Service: o.Service, Fetcher: fetcher, Logger: o.Logger,
 		Allowed: policy.Allowed})
 	if err != nil {
@@ -90,6 +92,7 @@ func New(o Options) (*Federation, error) {
 	do := o.Delivery
 	do.Store, do.Keys = o.Store, o.Service
 	do.Poster = policyPoster{next: fetcher, allowed: policy.Allowed}
+	do.HostAllowed = policy.Allowed // blocked domains are filtered when deliveries are queued
 	do.BaseURL, do.Domain = o.Service.BaseURL(), o.Service.Domain()
 	if do.Logger == nil {
 		do.Logger = o.Logger

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -28,6 +29,9 @@ import (
 
 // DefaultMaxBody is Mastodon's MAX_JSON_SIZE: no legitimate activity is larger.
 const DefaultMaxBody = 1 << 20
+
+// drainLimit bounds how much of an oversized body is read and discarded before the 413.
+const drainLimit = 8 << 20
 
 // Options configures the inbox. Service and Resolver are required.
 type Options struct {
@@ -106,6 +110,8 @@ type outcome struct {
 	code int
 	msg  string
 	err  error
+	// retryAfter, in seconds, is sent with a 429.
+	retryAfter int
 }
 
 func fail(code int, msg string, err error) *outcome { return &outcome{code: code, msg: msg, err: err} }
@@ -120,6 +126,20 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, o *outcome) {
 		h.log.InfoContext(r.Context(), "inbox refusal", "path", r.URL.Path, "status", o.code, "reason", o.msg, "err", o.err)
 	case o.err != nil:
 		h.log.DebugContext(r.Context(), "inbox ignored", "path", r.URL.Path, "reason", o.msg, "err", o.err)
+	}
+	if o.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(o.retryAfter))
+	}
+	if o.code == http.StatusRequestEntityTooLarge {
+		// Read the rest (bounded) before answering: a sender writes its whole body before it
+		// reads, and closing on unread data resets the connection, which it retries forever.
+		if n, _ := io.CopyN(io.Discard, r.Body, drainLimit); n == drainLimit {
+			w.Header().Set("Connection", "close")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(o.code)
+		_, _ = io.WriteString(w, `{"error":"`+o.msg+`"}`+"\n")
+		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(o.code)

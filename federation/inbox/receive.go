@@ -87,6 +87,11 @@ func (h *Handler) signatureFailure(body []byte, err error) *outcome {
 		return fail(http.StatusUnauthorized, reason, err)
 	}
 	switch {
+	case errors.Is(err, remote.ErrKeyFetchLimited):
+		// RES-13: the signer's host used up its key fetch budget. 429 is retried by senders
+		// (Mastodon treats most other 4xx as final), so a legitimate newcomer gets in later.
+		return &outcome{code: http.StatusTooManyRequests, msg: "too many unknown keys from this host; retry later",
+			err: err, retryAfter: 60}
 	case errors.Is(err, fetch.ErrGone) || ap.KindOf(err) == ap.Gone:
 		if m, perr := as2.Decode(body); perr == nil && m["type"] == "Delete" {
 			return &outcome{code: http.StatusAccepted, msg: "actor gone", err: err}

@@ -41,6 +41,13 @@ type Options struct {
 	// checked before every fetch, WebFinger included, so a blocked domain never hears from us
 	// and cannot feed us documents; nil allows every host.
 	Allowed func(ctx context.Context, host string) (bool, error)
+	// KeyFetchConcurrency, KeyFetchRate (per second) and KeyFetchBurst bound the key fetches
+	// made to any one host; KeyNegativeTTL is how long a failed key fetch is remembered and not
+	// repeated. Zero values take the Default… constants (RES-13).
+	KeyFetchConcurrency int
+	KeyFetchRate        float64
+	KeyFetchBurst       int
+	KeyNegativeTTL      time.Duration
 }
 
 // ErrDomainBlocked is returned, wrapped, for a fetch that federation policy refuses.
@@ -55,6 +62,7 @@ type Dereferencer struct {
 	log      *slog.Logger
 	wfScheme string
 	keys     *keyCache
+	limits   *keyFetchLimiter
 	allowed  func(ctx context.Context, host string) (bool, error)
 
 	signerMu sync.Mutex
@@ -90,6 +98,7 @@ func New(o Options) (*Dereferencer, error) {
 	return &Dereferencer{
 		svc: o.Service, store: o.Service.Store(), fetcher: o.Fetcher, sanitize: o.Sanitizer,
 		log: o.Logger, wfScheme: o.WebFingerScheme, keys: newKeyCache(o.KeyCacheSize, o.KeyCacheTTL),
+		limits:  newKeyFetchLimiter(o.KeyFetchConcurrency, o.KeyFetchRate, o.KeyFetchBurst, o.KeyNegativeTTL),
 		allowed: o.Allowed,
 	}, nil
 }

@@ -179,7 +179,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	}
 	wh.Routes(r)
 	r.NotFoundHandler = wh.NotFound()
-	return observe(in.log, in.metrics, clientAddress(in.Config.TrustedProxies, recoverPanics(in.log, r))), nil
+	return observe(in.log, in.metrics, clientAddress(in.Config.TrustedProxies, recoverPanics(in.log, answerOversized(r)))), nil
 }
 
 func (in *Instance) healthz(w http.ResponseWriter, _ *http.Request) {
