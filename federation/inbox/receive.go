@@ -46,10 +46,14 @@ func (h *Handler) receive(r *http.Request, owner *ap.Actor) *outcome {
 	if err != nil {
 		return fail(http.StatusBadRequest, "malformed incoming activity: "+err.Error(), err)
 	}
-	// ORI-01: whoever signed is whoever acts. Forwarded activities (signed by another server) are
-	// not accepted on the strength of an LD signature (ORI-16); the original can be refetched.
+	// ORI-01: whoever signed is whoever acts. An activity signed by someone else was forwarded
+	// (or forged): it is believed only in the copy its origin serves (ORI-16).
 	if res.Owner != act.Actor {
-		return fail(http.StatusUnauthorized, "signer is not the activity's actor", nil)
+		fetched, o := h.fromOrigin(ctx, act)
+		if o != nil {
+			return o
+		}
+		act = fetched
 	}
 	// ORI-02: the activity id must be on the actor's host; checked before the id is ever recorded
 	// as seen so nobody can pre-empt someone else's activity id (SIG-11).

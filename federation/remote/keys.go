@@ -63,7 +63,8 @@ func (d *Dereferencer) fetchKeyOwnerLimited(ctx context.Context, keyID string, n
 	}
 	defer release()
 	a, err := d.fetchKeyOwner(ctx, keyID)
-	if err != nil && remoteFault(err) {
+	// A gone owner is tombstoned instead, for good, and answers its farewell Deletes (SIG-15).
+	if err != nil && remoteFault(err) && !isGone(err) && ap.KindOf(err) != ap.Gone {
 		d.limits.failed(keyID, now)
 	}
 	return a, err

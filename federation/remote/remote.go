@@ -63,6 +63,7 @@ type Dereferencer struct {
 	wfScheme string
 	keys     *keyCache
 	limits   *keyFetchLimiter
+	origins  *keyFetchLimiter // fetches that verify forwarded activities
 	allowed  func(ctx context.Context, host string) (bool, error)
 
 	signerMu sync.Mutex
@@ -99,6 +100,7 @@ func New(o Options) (*Dereferencer, error) {
 		svc: o.Service, store: o.Service.Store(), fetcher: o.Fetcher, sanitize: o.Sanitizer,
 		log: o.Logger, wfScheme: o.WebFingerScheme, keys: newKeyCache(o.KeyCacheSize, o.KeyCacheTTL),
 		limits:  newKeyFetchLimiter(o.KeyFetchConcurrency, o.KeyFetchRate, o.KeyFetchBurst, o.KeyNegativeTTL),
+		origins: newKeyFetchLimiter(o.KeyFetchConcurrency, o.KeyFetchRate, o.KeyFetchBurst, o.KeyNegativeTTL),
 		allowed: o.Allowed,
 	}, nil
 }
