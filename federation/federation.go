@@ -32,6 +32,9 @@ type Options struct {
 	AllowPrivateNetworks bool
 	// Dial replaces the network dialer; tests route *.test names to httptest listeners.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// AuthorizedFetch requires every ActivityPub GET to be signed by a non-blocked actor
+	// (Mastodon's secure mode); the instance actor and discovery documents stay public.
+	AuthorizedFetch bool
 	// Version is the software version shown in NodeInfo and the User-Agent.
 	Version string
 	// Delivery tunes the delivery workers; zero values take delivery's defaults. Store, Keys,
@@ -85,7 +88,8 @@ func New(o Options) (*Federation, error) {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	verifier := &httpsig.Verifier{Keys: deref, Host: o.Service.Host(), Now: o.Service.Now}
-	dh, err := docs.New(docs.Options{Service: o.Service, Verifier: verifier, Logger: o.Logger, Version: o.Version})
+	dh, err := docs.New(docs.Options{Service: o.Service, Verifier: verifier, Logger: o.Logger, Version: o.Version,
+		AuthorizedFetch: o.AuthorizedFetch, DomainBlocked: policy.Blocked})
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}

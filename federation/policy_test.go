@@ -67,6 +67,7 @@ func TestDomainPolicyAcrossInstances(t *testing.T) {
 			t.Fatal(err)
 		}
 		a.fed.Policy().Invalidate()
+		toB, toC := deliveriesTo(t, a, "b.test"), deliveriesTo(t, a, "c.test") // the follows' Accepts
 		st := post(t, a, alice, "Road closure on the high street", ap.Public)
 		c.settle(t)
 		if stored(t, cc, st.URI) == nil {
@@ -77,10 +78,10 @@ func TestDomainPolicyAcrossInstances(t *testing.T) {
 		}
 		// SIG-22: a refused domain is filtered when the outbox is expanded: no delivery to it is
 		// ever queued (nothing to fail, retry or clean up later).
-		if n := deliveriesTo(t, a, "b.test"); n != 0 {
+		if n := deliveriesTo(t, a, "b.test") - toB; n != 0 {
 			t.Fatalf("%d deliveries to the unlisted b.test were queued", n)
 		}
-		if deliveriesTo(t, a, "c.test") == 0 {
+		if deliveriesTo(t, a, "c.test") == toC {
 			t.Fatal("no delivery to the allowed c.test was queued")
 		}
 		failed := failedDeliveries(t, a)
@@ -113,9 +114,10 @@ func TestDomainPolicyAcrossInstances(t *testing.T) {
 		if _, err := a.store.ActorByURI(ctx, "http://b.test/users/dave"); !ap.IsNotFound(err) {
 			t.Fatalf("an actor of a blocked domain was stored: %v", err)
 		}
+		toB = deliveriesTo(t, a, "b.test")
 		st2 := post(t, a, alice, "Bin collection moved to Friday", ap.Public)
 		c.settle(t)
-		if n := deliveriesTo(t, a, "b.test"); n != 0 {
+		if n := deliveriesTo(t, a, "b.test") - toB; n != 0 {
 			t.Fatalf("%d deliveries to the blocked b.test were queued", n)
 		}
 		if stored(t, b, st2.URI) != nil {

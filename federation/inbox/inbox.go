@@ -18,7 +18,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -171,25 +170,8 @@ func activityContentType(v string) bool {
 	return err == nil && (mt == "application/activity+json" || mt == "application/ld+json")
 }
 
-// keyIDHost reads the keyId's host from the Signature header without verifying anything, so a
-// blocked domain is refused before we fetch its key (SIG-22, RES-13).
-func keyIDHost(r *http.Request) string {
-	sig := r.Header.Get("Signature")
-	_, rest, ok := strings.Cut(sig, `keyId="`)
-	if !ok {
-		return ""
-	}
-	keyID, _, _ := strings.Cut(rest, `"`)
-	_, rest, ok = strings.Cut(keyID, "://")
-	if !ok {
-		return ""
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	host, _, _ = strings.Cut(host, "#")
-	if h, _, ok := strings.Cut(host, ":"); ok && !strings.Contains(host, "]") {
-		host = h
-	}
-	return strings.TrimSuffix(strings.ToLower(host), ".")
-}
+// keyIDHost is the unverified keyId host, so a blocked domain is refused before we fetch its key
+// (SIG-22, RES-13).
+func keyIDHost(r *http.Request) string { return httpsig.KeyIDHost(r) }
 
 func (h *Handler) String() string { return fmt.Sprintf("inbox(%s)", h.svc.Host()) }

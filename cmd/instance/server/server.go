@@ -140,6 +140,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	fed, err := federation.New(federation.Options{
 		Service: in.Service, Store: in.Store, Logger: in.log, Version: Version,
 		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.opts.Delivery,
+		AuthorizedFetch: in.Config.AuthorizedFetch,
 	})
 	if err != nil {
 		return nil, err
