@@ -22,10 +22,10 @@ import (
 // limitedEnv rebuilds e's dereferencer and inbox with the given key fetch limits.
 func limitedEnv(t *testing.T, e *env, o remote.Options) {
 	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: true, DialContext: e.net.DialContext, Timeout: 5 * time.Second})
-	o.Service, o.Fetcher, o.Logger = e.svc, fetcher, noLog()
+	o.Service, o.Store, o.Fetcher, o.Logger = e.svc, e.store, fetcher, noLog()
 	e.deref = must(remote.New(o))
 	e.svc.SetResolver(e.deref)
-	h := must(inbox.New(inbox.Options{Service: e.svc, Resolver: e.deref, Logger: noLog()}))
+	h := must(inbox.New(inbox.Options{Service: e.svc, Store: e.store, Resolver: e.deref, Logger: noLog()}))
 	r := mux.NewRouter()
 	h.Routes(r)
 	srv := httptest.NewServer(r)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/guildhall/guildhall/ui/password"
+	"github.com/guildhall/guildhall/adapters/password"
 )
 
 // serving starts a whole instance on a real TCP listener with Serve, as production does, and
