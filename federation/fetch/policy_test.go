@@ -6,32 +6,40 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
 )
 
 // Redirect hops are re-checked against federation policy and the private-address rule (SIG-22,
-// RES-03): a redirect from an allowed host to a blocked one, or to a loopback address with private
-// networks refused, never reaches its target, for signed GETs, plain JSON GETs and deliveries.
+// RES-03): a redirect from an allowed host to a blocked one, or to 127.0.0.1 with private networks
+// refused, never reaches its target, for signed GETs, unsigned GETs and JSON GETs; a delivery to
+// a blocked host is refused before it connects.
 func TestEveryRedirectHopIsChecked(t *testing.T) {
 	var blockedHits, loopHits atomic.Int32
-	blocked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// The servers we may reach live on 127.0.0.2, the only address allowed below; the redirect
+	// target 127.0.0.1 is then as forbidden as it is in production.
+	on2 := func(h http.Handler) *httptest.Server {
+		ln, err := net.Listen("tcp", "127.0.0.2:0")
+		if err != nil {
+			t.Skipf("no 127.0.0.2 on this machine: %v", err)
+		}
+		srv := httptest.NewUnstartedServer(h)
+		srv.Listener.Close()
+		srv.Listener = ln
+		srv.Start()
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	blocked := on2(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		blockedHits.Add(1)
 		docHandler("")(w, r)
 	}))
-	defer blocked.Close()
-	ln, err := net.Listen("tcp", "127.0.0.2:0")
-	if err != nil {
-		t.Skipf("no 127.0.0.2 on this machine: %v", err)
-	}
-	loop := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	loop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		loopHits.Add(1)
 		docHandler("")(w, r)
 	}))
-	loop.Listener.Close()
-	loop.Listener = ln
-	loop.Start()
 	defer loop.Close()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ok", docHandler(""))
@@ -39,10 +47,9 @@ func TestEveryRedirectHopIsChecked(t *testing.T) {
 		http.Redirect(w, r, "http://blocked.test/users/x", http.StatusFound)
 	})
 	mux.HandleFunc("/to-loopback", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, loop.URL+"/users/x", http.StatusFound)
+		http.Redirect(w, r, loop.URL+"/users/x", http.StatusFound) // http://127.0.0.1:port
 	})
-	allowed := httptest.NewServer(mux)
-	defer allowed.Close()
+	allowed := on2(mux)
 	names := map[string]string{"allowed.test": allowed.Listener.Addr().String(), "blocked.test": blocked.Listener.Addr().String()}
 	var d net.Dialer
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -53,10 +60,12 @@ func TestEveryRedirectHopIsChecked(t *testing.T) {
 		return d.DialContext(ctx, network, addr)
 	}
 	var asked []string
-	f := NewFetcher(loopbackOnly(Options{DialContext: dial, HostAllowed: func(_ context.Context, host string) (bool, error) {
+	o := Options{DialContext: dial, HostAllowed: func(_ context.Context, host string) (bool, error) {
 		asked = append(asked, host)
 		return !strings.HasPrefix(host, "blocked.test"), nil
-	}}))
+	}}
+	o.allow = []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}
+	f := NewFetcher(o)
 	signer := &Signer{KeyID: testKeyID, Key: testKey(t)}
 
 	if _, err := f.Get(context.Background(), "http://allowed.test/ok", signer); err != nil {
@@ -80,7 +89,7 @@ func TestEveryRedirectHopIsChecked(t *testing.T) {
 				t.Fatal("the blocked host was reached")
 			}
 		})
-		t.Run("RES-03 "+tc.name+" redirected to 127.0.0.2", func(t *testing.T) {
+		t.Run("RES-03 "+tc.name+" redirected to 127.0.0.1", func(t *testing.T) {
 			err := tc.do("http://allowed.test/to-loopback")
 			if !errors.Is(err, ErrForbiddenAddress) {
 				t.Fatalf("err = %v, want ErrForbiddenAddress", err)
