@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/federation"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/delivery"
@@ -30,6 +31,7 @@ type instance struct {
 	store *storage.Store
 	svc   *ap.Service
 	fed   *federation.Federation
+	grp   *groups.Groups
 	srv   *httptest.Server
 	open  func() *httptest.Server // restarts the server on the same name
 }
@@ -76,8 +78,12 @@ func newCluster(t *testing.T, open func(testing.TB) *storage.Store, names ...str
 		if err != nil {
 			t.Fatal(err)
 		}
+		grp, err := groups.New(svc, store, log)
+		if err != nil {
+			t.Fatal(err)
+		}
 		fed, err := federation.New(federation.Options{Service: svc, Logger: log, AllowPrivateNetworks: true,
-			Dial: c.net.DialContext, Version: "test",
+			Dial: c.net.DialContext, Version: "test", Groups: grp,
 			Delivery: delivery.Options{Poll: 20 * time.Millisecond, Timeout: 2 * time.Second, Lease: 10 * time.Second,
 				Backoff: func(int) time.Duration { return 50 * time.Millisecond }}})
 		if err != nil {
@@ -85,7 +91,7 @@ func newCluster(t *testing.T, open func(testing.TB) *storage.Store, names ...str
 		}
 		r := mux.NewRouter()
 		fed.Routes(r)
-		in := &instance{name: name, store: store, svc: svc, fed: fed}
+		in := &instance{name: name, store: store, svc: svc, fed: fed, grp: grp}
 		in.open = func() *httptest.Server {
 			srv := httptest.NewServer(r)
 			c.net.Set(name, srv.Listener.Addr().String())

@@ -33,6 +33,9 @@ type Options struct {
 	PageSize int
 	// NodeName is the instance's human name for NodeInfo metadata (default: the domain).
 	NodeName string
+	// Groups serves what only group actors have (moderators, pinned posts, the members list
+	// rule); nil serves groups like any actor.
+	Groups Groups
 }
 
 // Handler serves the documents.
@@ -86,6 +89,7 @@ func (h *Handler) Routes(r *mux.Router) {
 		{"/users/{username}/statuses/{id}", h.status},
 		{"/users/{username}/statuses/{id}/activity", h.statusActivity},
 		{"/users/{username}/statuses/{id}/replies", h.replies},
+		{"/users/{username}/moderators", h.moderators},
 	} {
 		if discovery(rt.path) {
 			r.Handle(rt.path, withCORS(h.adapt(rt.fn))).Methods(get...)

@@ -18,6 +18,9 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		if err != nil {
 			return err
 		}
+		if target.Kind == ap.KindGroup && h.groups != nil {
+			return h.groups.ReceiveFollow(ctx, from, act.ID, target)
+		}
 		return h.svc.ReceiveFollow(ctx, from, act.ID, target)
 	case "Accept", "Reject":
 		followerURI := ""
@@ -36,9 +39,12 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 	case "Like":
 		return h.svc.ReceiveLike(ctx, from, act.ID, obj.ID)
 	case "Announce":
+		if from.Kind == ap.KindGroup && h.groups != nil {
+			return h.groupAnnounce(ctx, from, act)
+		}
 		return h.announce(ctx, from, act)
 	case "Create":
-		return h.create(ctx, from, obj)
+		return h.create(ctx, from, act)
 	case "Update":
 		return h.update(ctx, from, obj)
 	case "Delete":
@@ -56,6 +62,10 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		return h.svc.ReceiveBlock(ctx, from, act.ID, target)
 	case "Flag":
 		return h.flag(ctx, owner, from, act)
+	case "Remove":
+		if from.Kind == ap.KindGroup && h.groups != nil {
+			return h.groups.ReceiveRemove(ctx, from, obj.ID)
+		}
 	}
 	return errIgnored // Add, Remove, Move: not handled yet
 }
@@ -79,13 +89,17 @@ func (h *Handler) undo(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef) 
 
 // create stores a new status. The embedded object is used as sent only when it is the sender's
 // own, on the sender's host; otherwise it is fetched from its id and the fetched copy wins.
-func (h *Handler) create(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef) error {
+func (h *Handler) create(ctx context.Context, from *ap.Actor, act *as2.ParsedActivity) error {
+	obj := act.Object
 	if obj.Object != nil && !as2.IsStatusType(obj.Object.Type) || obj.Object == nil && obj.Type != "" && !as2.IsStatusType(obj.Type) {
 		return errIgnored
 	}
 	if o := obj.Object; o != nil && o.AttributedTo == from.URI && as2.SameOrigin(o.ID, from.URI) {
-		_, err := h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
-		return err
+		st, err := h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
+		if err != nil {
+			return err
+		}
+		return h.relay(ctx, from, act, o, st)
 	}
 	// ORI-03: not the sender's to vouch for. Refetch from the origin; never store the claim.
 	o, err := h.deref.FetchObject(ctx, obj.ID)
@@ -93,8 +107,11 @@ func (h *Handler) create(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef
 		return err
 	}
 	if o.AttributedTo == from.URI {
-		_, err = h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
-		return err
+		st, err := h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
+		if err != nil {
+			return err
+		}
+		return h.relay(ctx, from, act, o, st)
 	}
 	_, err = h.deref.ResolveStatus(ctx, o.ID)
 	return err

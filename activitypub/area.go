@@ -1,0 +1,26 @@
+package activitypub
+
+import "context"
+
+// What the area packages (groups…) use of the kernel beyond its store: building local actors,
+// transactions that publish their events on commit, and the durable outbox.
+
+// NewLocalActor builds, but does not store, a local actor of the given kind with a fresh key
+// pair, returning the private key as PEM for the caller to store in the same transaction.
+func (s *Service) NewLocalActor(kind ActorKind, username, displayName string) (*Actor, string, error) {
+	if err := ValidateUsername(username); err != nil {
+		return nil, "", err
+	}
+	return s.newLocalActor(kind, username, displayName)
+}
+
+// InTx runs fn in one store transaction and publishes the events fn raised once it commits.
+func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.inTx(ctx, fn)
+}
+
+// Enqueue puts an activity by a local actor in the durable outbox, in the transaction ctx
+// carries. Remote actors' activities are not ours to send and are dropped.
+func (s *Service) Enqueue(ctx context.Context, actor *Actor, a Activity) error {
+	return s.enqueue(ctx, actor, a)
+}

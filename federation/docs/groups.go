@@ -1,0 +1,71 @@
+package docs
+
+import (
+	"context"
+	"net/http"
+
+	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/federation/as2"
+)
+
+// Groups is the groups area as the documents need it.
+type Groups interface {
+	Moderators(ctx context.Context, groupID string) ([]*ap.Actor, error)
+	Featured(ctx context.Context, groupID string) ([]*ap.Status, error)
+	// CanListMembers reports whether viewer (nil: anonymous) may read the members.
+	CanListMembers(ctx context.Context, viewer *ap.Actor, groupID string) (bool, error)
+}
+
+// moderators serves a group's attributedTo collection (FEP-1b12): its owners and moderators,
+// in one page, as Lemmy serves it.
+func (h *Handler) moderators(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.localActor(r)
+	if err != nil {
+		return err
+	}
+	if a.Kind != ap.KindGroup || h.o.Groups == nil {
+		return errNotFound
+	}
+	if !negotiate(w, r, a.URL) {
+		return nil
+	}
+	if gone(a) {
+		return h.writeTombstone(w, as2.GroupModeratorsURI(a), a.DeletedAt)
+	}
+	mods, err := h.o.Groups.Moderators(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	items := make([]any, 0, len(mods))
+	for _, m := range mods {
+		items = append(items, m.URI)
+	}
+	id := as2.GroupModeratorsURI(a)
+	doc, err := h.render.OrderedCollectionPage(as2.CollectionPage{ID: id, PartOf: id, Items: items}, len(items))
+	if err != nil {
+		return err
+	}
+	doc["type"] = as2.TypeOrderedColl
+	delete(doc, "partOf")
+	return writeAS(w, http.StatusOK, doc, true)
+}
+
+// mayListMembers applies the rule that a group's members are listed to its members only: the
+// count is public (the collection's front), the pages are for signed fetches by members.
+func (h *Handler) mayListMembers(r *http.Request, a *ap.Actor) (bool, error) {
+	if h.o.Groups == nil {
+		return true, nil
+	}
+	v, err := h.viewer(r.Context(), r)
+	if err != nil {
+		return false, err
+	}
+	ok, err := h.o.Groups.CanListMembers(r.Context(), v.Actor, a.ID)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		return false, httpError(http.StatusForbidden, "the members list is visible to members")
+	}
+	return true, nil
+}
