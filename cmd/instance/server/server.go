@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/federation"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/delivery"
@@ -49,6 +50,7 @@ type Instance struct {
 	Fed     *federation.Federation
 	API     *mastoapi.Handler
 	Media   *activitypub.MediaService
+	Groups  *groups.Groups
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
@@ -95,6 +97,9 @@ func (in *Instance) prepare(ctx context.Context) error {
 		return err
 	}
 	in.Service = svc
+	if in.Groups, err = groups.New(svc, in.Store, in.log); err != nil {
+		return err
+	}
 	if _, err := svc.EnsureInstanceActor(ctx); err != nil {
 		return fmt.Errorf("instance actor: %w", err)
 	}
@@ -140,6 +145,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	fed, err := federation.New(federation.Options{
 		Service: in.Service, Store: in.Store, Logger: in.log, Version: Version,
 		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.opts.Delivery,
+		Groups: in.Groups,
 	})
 	if err != nil {
 		return nil, err
