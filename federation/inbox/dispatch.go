@@ -124,11 +124,13 @@ func (h *Handler) announce(ctx context.Context, from *ap.Actor, act *as2.ParsedA
 	var orig *ap.Status
 	var err error
 	if o := obj.Object; o != nil && o.AttributedTo == from.URI && as2.SameOrigin(o.ID, from.URI) {
-		orig, err = h.svc.StoreFetchedStatus(ctx, from, h.deref.StatusFromObject(o, from))
+		orig, err = h.svc.StoreFetchedStatus(fetching(ctx), from, h.deref.StatusFromObject(o, from))
 	} else if h.svc.IsLocalURI(obj.ID) {
 		orig, err = h.store.StatusByURI(ctx, obj.ID)
 	} else {
-		orig, err = h.deref.ResolveStatus(ctx, obj.ID)
+		// Fetched without the Announce's id: storing the boosted status must not record the
+		// Announce as processed before the boost itself is stored.
+		orig, err = h.deref.ResolveStatus(fetching(ctx), obj.ID)
 	}
 	if err != nil {
 		return err

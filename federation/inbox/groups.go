@@ -57,9 +57,13 @@ func (h *Handler) groupAnnounce(ctx context.Context, group *ap.Actor, act *as2.P
 		if orig, err = h.store.StatusByURI(ctx, objectID); err != nil {
 			return err
 		}
-	} else if orig, err = h.deref.ResolveStatus(ctx, objectID); err != nil {
+	} else if orig, err = h.deref.ResolveStatus(fetching(ctx), objectID); err != nil {
 		return err
 	}
 	vis := ap.VisibilityFromAddressing(act.To, act.Cc, group.FollowersURI)
 	return h.groups.ReceiveAnnounce(ctx, group, act.ID, orig, act.Published, vis)
 }
+
+// fetching is the context for storing an object an activity refers to: without the activity's
+// id, which the use case applying the activity records, not the fetch that precedes it.
+func fetching(ctx context.Context) context.Context { return ap.WithActivityID(ctx, "") }
