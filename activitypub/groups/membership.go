@@ -251,3 +251,9 @@ func (g *Groups) SetModerator(ctx context.Context, by *ap.Account, groupID, acto
 	return ap.Wrap(op, g.store.SetGroupRole(ctx, &RoleHolder{GroupID: grp.Actor.ID, ActorID: actorID,
 		Role: Moderator, CreatedAt: g.svc.Now()}))
 }
+
+// Actors loads the actors of a members or requests page, in one query.
+func (g *Groups) Actors(ctx context.Context, ids []string) ([]*ap.Actor, error) {
+	out, err := g.store.ActorsByIDs(ctx, ids)
+	return out, ap.Wrap("groups.Actors", err)
+}

@@ -121,6 +121,7 @@ type Store interface {
 	SetPrivateKey(ctx context.Context, actorID, pem string) error
 	ActorByID(ctx context.Context, id string) (*ap.Actor, error)
 	ActorByURI(ctx context.Context, uri string) (*ap.Actor, error)
+	ActorsByIDs(ctx context.Context, ids []string) ([]*ap.Actor, error)
 	ActorByUsername(ctx context.Context, username, domain string) (*ap.Actor, error)
 	UpdateActor(ctx context.Context, a *ap.Actor) error
 	FollowBetween(ctx context.Context, followerID, followeeID string) (*ap.Follow, error)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
 	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
 )
@@ -53,6 +54,8 @@ type Options struct {
 	// Media, when set, serves the media endpoints (POST /api/v1/media, /api/v2/media,
 	// GET/PUT /api/v1/media/{id}); without it they answer 404.
 	Media *activitypub.MediaService
+	// Groups, when set, serves /api/guildhall/v1/groups; without it those routes answer 404.
+	Groups *groups.Groups
 }
 
 // Handler serves the Mastodon client API. Build it with New and mount it with Routes.
@@ -70,6 +73,7 @@ type Handler struct {
 	cop     *http.CrossOriginProtection
 
 	conversations *activitypub.Conversations
+	groups        *groups.Groups // nil without Options.Groups
 }
 
 // New checks the options and returns a Handler.
@@ -98,6 +102,7 @@ func New(o Options) (*Handler, error) {
 		limiter: newLimiter(o.RateLimit, o.RateWindow),
 		auth:    newAuthCache(),
 		cop:     http.NewCrossOriginProtection(),
+		groups:  o.Groups,
 	}
 	if err := h.wirePorts(o); err != nil {
 		return nil, err

@@ -166,7 +166,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		limit = math.MaxInt32 // unlimited: benchmarks and closed networks
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
-		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute})
+		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, Groups: in.Groups})
 	if err != nil {
 		return nil, err
 	}
