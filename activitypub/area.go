@@ -24,3 +24,11 @@ func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context) error) 
 func (s *Service) Enqueue(ctx context.Context, actor *Actor, a Activity) error {
 	return s.enqueue(ctx, actor, a)
 }
+
+// PostListener hears of each local post once it is stored, so an area can act on it: a group
+// relays a local post that mentions it, as it does a remote one.
+type PostListener func(ctx context.Context, author *Actor, st *Status)
+
+// OnLocalPost adds a listener; set it up before serving, it is not safe to call concurrently
+// with posting.
+func (s *Service) OnLocalPost(fn PostListener) { s.onPost = append(s.onPost, fn) }

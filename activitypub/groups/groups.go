@@ -25,7 +25,8 @@ type Groups struct {
 	log   *slog.Logger
 }
 
-// New returns the groups area over the kernel service and a store.
+// New returns the groups area over the kernel service and a store, and has the service tell it
+// of local posts, so a post that mentions a local group is relayed whichever surface made it.
 func New(svc *ap.Service, store Store, log *slog.Logger) (*Groups, error) {
 	if svc == nil || store == nil {
 		return nil, errors.New("groups: service and store are required")
@@ -33,7 +34,9 @@ func New(svc *ap.Service, store Store, log *slog.Logger) (*Groups, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Groups{svc: svc, store: store, log: log}, nil
+	g := &Groups{svc: svc, store: store, log: log}
+	svc.OnLocalPost(g.LocalPosted)
+	return g, nil
 }
 
 // Input is what a group's creator or moderator sets. Zero fields of an update keep their value.

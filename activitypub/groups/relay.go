@@ -237,3 +237,12 @@ func (g *Groups) Post(ctx context.Context, by *ap.Account, groupID string, in Po
 	}
 	return g.store.StatusByID(ctx, st.ID)
 }
+
+// LocalPosted relays a local post (from any surface: the Mastodon API, the web UI) to the local
+// groups it mentions or whose thread it replies to. A refusal is only logged: the post itself
+// stands, as a remote author's does.
+func (g *Groups) LocalPosted(ctx context.Context, author *ap.Actor, st *ap.Status) {
+	if err := g.Relay(ctx, author, st.URI+"/activity", st, nil); err != nil {
+		g.log.InfoContext(ctx, "local post not relayed by a group", "status", st.URI, "err", err)
+	}
+}

@@ -87,6 +87,15 @@ func TestGroupAPI(t *testing.T) {
 			t.Fatalf("the member's home has no boost of the post by the group: %+v", home)
 		}
 
+		// A post made in any client that mentions the group is the group's too.
+		var mentioned struct{ ID string }
+		e.call("POST", "/api/v1/statuses", tb, jsonBody{"status": "@web_managers minutes attached"}, 200, &mentioned)
+		e.call("GET", base+"/"+g.ID+"/statuses", tc, nil, 200, &posts)
+		if len(posts) != 2 || posts[0].ID != mentioned.ID {
+			t.Fatalf("group posts %+v, want the mentioning post first", posts)
+		}
+		e.call("DELETE", base+"/"+g.ID+"/statuses/"+mentioned.ID, ta, nil, 200, nil)
+
 		// Moderation: only moderators; a removed post leaves the group.
 		e.call("PATCH", base+"/"+g.ID, tb, jsonBody{"rules": "Mine now"}, 403, nil)
 		e.call("PATCH", base+"/"+g.ID, ta, jsonBody{"rules": "Be kind; cite sources"}, 200, &g)
