@@ -2,6 +2,9 @@ package federation_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	ap "github.com/guildhall/guildhall/activitypub"
@@ -232,6 +235,101 @@ func TestGroupApprovalAndNonMembers(t *testing.T) {
 		}
 		if _, err := a.grp.Members(ctx, bobOnA, false, g.Actor.ID, ap.Page{}); ap.KindOf(err) != ap.Forbidden {
 			t.Fatalf("members as a non-member: %v, want Forbidden", err)
+		}
+	})
+}
+
+func getJSON(t *testing.T, c *cluster, url string) (int, map[string]any) {
+	t.Helper()
+	resp, body := c.get(t, url, "application/activity+json")
+	var m map[string]any
+	_ = json.Unmarshal([]byte(body), &m)
+	return resp.StatusCode, m
+}
+
+func TestGroupDocumentsAndThreads(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *storage.Store) {
+		c := newCluster(t, open, "a.test", "b.test")
+		a, b := c.in["a.test"], c.in["b.test"]
+		ctx := context.Background()
+		alice := a.user(t, "alice", false)
+		bob := b.user(t, "bob", false)
+		g := newGroup(t, a, alice, "web_managers", groups.Open, groups.Federated)
+		follow(t, c, b, bob, "web_managers", "a.test")
+
+		code, doc := getJSON(t, c, g.Actor.URI)
+		if code != 200 || doc["type"] != "Group" || doc["attributedTo"] != g.Actor.URI+"/moderators" ||
+			doc["featured"] != g.Actor.FeaturedURI || doc["followers"] != g.Actor.FollowersURI {
+			t.Fatalf("group actor %d %v", code, doc)
+		}
+		_, mods := getJSON(t, c, g.Actor.URI+"/moderators")
+		if items, _ := mods["orderedItems"].([]any); len(items) != 1 || items[0] != alice.Actor.URI {
+			t.Fatalf("moderators %v", mods)
+		}
+		_, wf := getJSON(t, c, "http://a.test/.well-known/webfinger?resource=acct:web_managers@a.test")
+		if links, _ := wf["links"].([]any); len(links) == 0 || !strings.Contains(fmt.Sprint(links), g.Actor.URI) {
+			t.Fatalf("webfinger %v", wf)
+		}
+		_, front := getJSON(t, c, g.Actor.FollowersURI)
+		if front["totalItems"] != float64(1) {
+			t.Fatalf("member count in the followers collection: %v", front["totalItems"])
+		}
+		if code, _ := getJSON(t, c, g.Actor.FollowersURI+"?page=true"); code != 403 {
+			t.Fatalf("anonymous members page: %d, want 403", code)
+		}
+
+		// A thread in the group: a local post, a reply from b.test; the root's context lists both.
+		root, err := a.grp.Post(ctx, alice, g.Actor.ID, groups.PostInput{Text: "Accessibility audit plan"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.fed.Notify()
+		c.settle(t)
+		rootOnB := stored(t, b, root.URI)
+		if rootOnB == nil {
+			t.Fatal("the group's post did not reach the member's server")
+		}
+		_, note := getJSON(t, c, root.URI)
+		if note["audience"] != g.Actor.URI || note["context"] != root.ContextURI {
+			t.Fatalf("group post audience %v context %v", note["audience"], note["context"])
+		}
+		reply, err := b.svc.Post(ctx, bob, ap.PostInput{Text: "Count me in", InReplyToID: rootOnB.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.fed.Notify()
+		c.settle(t)
+		_, ctxDoc := getJSON(t, c, root.ContextURI)
+		items, _ := ctxDoc["orderedItems"].([]any)
+		if len(items) != 2 || items[0] != root.URI || items[1] != reply.URI {
+			t.Fatalf("context collection %v, want the root then the reply", ctxDoc)
+		}
+		replyOnA := stored(t, a, reply.URI)
+		if replyOnA == nil || replyOnA.GroupID != g.Actor.ID {
+			t.Fatalf("the reply in the group's thread is not the group's: %+v", replyOnA)
+		}
+
+		// Pinned posts are the group's featured collection.
+		if err := a.grp.Pin(ctx, alice, g.Actor.ID, root.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		_, feat := getJSON(t, c, g.Actor.FeaturedURI)
+		fi, _ := feat["orderedItems"].([]any)
+		if len(fi) != 1 || fi[0].(map[string]any)["id"] != root.URI {
+			t.Fatalf("featured %v", feat)
+		}
+		// Locked: a later reply is not relayed.
+		if err := a.grp.Lock(ctx, alice, g.Actor.ID, root.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		late, err := b.svc.Post(ctx, bob, ap.PostInput{Text: "Too late?", InReplyToID: rootOnB.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.fed.Notify()
+		c.settle(t)
+		if st := stored(t, a, late.URI); st == nil || st.GroupID != "" {
+			t.Fatalf("a reply in a locked thread was taken into the group: %+v", st)
 		}
 	})
 }

@@ -90,6 +90,7 @@ func (h *Handler) Routes(r *mux.Router) {
 		{"/users/{username}/statuses/{id}/activity", h.statusActivity},
 		{"/users/{username}/statuses/{id}/replies", h.replies},
 		{"/users/{username}/moderators", h.moderators},
+		{"/users/{username}/statuses/{id}/context", h.context},
 	} {
 		if discovery(rt.path) {
 			r.Handle(rt.path, withCORS(h.adapt(rt.fn))).Methods(get...)

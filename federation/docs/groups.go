@@ -69,3 +69,42 @@ func (h *Handler) mayListMembers(r *http.Request, a *ap.Actor) (bool, error) {
 	}
 	return true, nil
 }
+
+// maxContextItems bounds a context collection: a thread longer than this is served truncated,
+// oldest first, rather than read whole on every fetch.
+const maxContextItems = 400
+
+// context serves the conversation a local status starts (FEP-7888 context, FEP-f228
+// backfilling): the root and every public reply stored here, local or relayed, oldest first,
+// so a group's new member can fetch a whole thread from one place.
+func (h *Handler) context(w http.ResponseWriter, r *http.Request) error {
+	st, _, err := h.lookupStatus(w, r)
+	if err != nil || st == nil {
+		return err
+	}
+	if st.ContextURI != st.URI+"/context" {
+		return errNotFound // a reply: its thread's context lives at the root
+	}
+	if !negotiate(w, r, st.URL) {
+		return nil
+	}
+	desc, err := h.store.Descendants(r.Context(), st.ID, maxContextItems)
+	if err != nil {
+		return err
+	}
+	items := []any{st.URI}
+	for _, d := range desc {
+		if d.DeletedAt == nil && isPublic(d) && d.ReblogOfID == "" {
+			items = append(items, d.URI)
+		}
+	}
+	id := st.ContextURI
+	doc, err := h.render.OrderedCollectionPage(as2.CollectionPage{ID: id, PartOf: id, Items: items}, len(items))
+	if err != nil {
+		return err
+	}
+	doc["type"] = as2.TypeOrderedColl
+	delete(doc, "partOf")
+	doc["attributedTo"] = st.URI
+	return writeAS(w, http.StatusOK, doc, isPublic(st))
+}
