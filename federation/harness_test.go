@@ -38,14 +38,14 @@ type instance struct {
 
 // cluster is several instances on one test network.
 type cluster struct {
-	t   *testing.T
+	t   testing.TB
 	net *fedtest.Network
 	in  map[string]*instance
 }
 
 // keyPool hands out RSA keys generated in the background, so actor creation does not serialise
 // on key generation.
-func keyPool(t *testing.T, n int) func() (*rsa.PrivateKey, error) {
+func keyPool(t testing.TB, n int) func() (*rsa.PrivateKey, error) {
 	ch := make(chan *rsa.PrivateKey, n)
 	for range n {
 		go func() {
@@ -60,7 +60,7 @@ func keyPool(t *testing.T, n int) func() (*rsa.PrivateKey, error) {
 }
 
 // newCluster starts instances named like "a.test" on stores opened by open.
-func newCluster(t *testing.T, open func(testing.TB) *storage.Store, names ...string) *cluster {
+func newCluster(t testing.TB, open func(testing.TB) *storage.Store, names ...string) *cluster {
 	t.Helper()
 	c := &cluster{t: t, net: fedtest.NewNetwork(), in: map[string]*instance{}}
 	keys := keyPool(t, 4*len(names))
