@@ -36,11 +36,11 @@ func TestAdminCreateGroup(t *testing.T) {
 		})
 	}
 
-	code, out, stderr := runCLI(t, vars, "", "admin", "partner", "add", "Council-B.example")
+	code, _, stderr := runCLI(t, vars, "", "admin", "partner", "add", "Council-B.example")
 	if code != exitOK {
 		t.Fatalf("partner add: exit %d, %q", code, stderr)
 	}
-	code, out, _ = runCLI(t, vars, "", "admin", "partner", "list")
+	code, out, _ := runCLI(t, vars, "", "admin", "partner", "list")
 	if code != exitOK || out != "council-b.example\n" {
 		t.Fatalf("partner list: exit %d, %q", code, out)
 	}
