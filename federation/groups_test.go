@@ -181,6 +181,16 @@ func TestGroupReach(t *testing.T) {
 		if n := membersOf(t, a, partners.Actor.ID); n != 1 {
 			t.Fatalf("partners group has %d members, want 1", n)
 		}
+		// Their posts are not served to anyone outside their reach (here: an unsigned fetch).
+		openGroup := newGroup(t, a, alice, "open_to_all", groups.Open, groups.Federated)
+		for _, tc := range []struct {
+			g    *groups.Group
+			want int
+		}{{internal, 403}, {partners, 403}, {openGroup, 200}} {
+			if code, _ := getJSON(t, c, tc.g.Actor.Outbox); code != tc.want {
+				t.Errorf("anonymous GET of %s's outbox: %d, want %d", tc.g.Actor.Username, code, tc.want)
+			}
+		}
 	})
 }
 

@@ -257,3 +257,20 @@ func (g *Groups) Actors(ctx context.Context, ids []string) ([]*ap.Actor, error) 
 	out, err := g.store.ActorsByIDs(ctx, ids)
 	return out, ap.Wrap("groups.Actors", err)
 }
+
+// Admits reports whether viewer (nil: anonymous) may see a local group's posts and members
+// documents: anyone for a federated group; for a partners group a signed fetch by a local or
+// partner actor; for an internal group only local actors (so no server at all).
+func (g *Groups) Admits(ctx context.Context, viewer *ap.Actor, groupID string) (bool, error) {
+	grp, err := g.Get(ctx, groupID)
+	if err != nil {
+		return false, err
+	}
+	if grp.Settings.Reach == Federated {
+		return true, nil
+	}
+	if viewer == nil {
+		return false, nil
+	}
+	return g.admits(ctx, &grp.Settings, viewer)
+}

@@ -47,6 +47,9 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) error {
 	if gone(a) {
 		return h.writeTombstone(w, a.Outbox, a.DeletedAt)
 	}
+	if err := h.withinReach(r, a); err != nil {
+		return err
+	}
 	wantPage, p := h.page(r)
 	if !wantPage {
 		return h.writeCollection(w, a.Outbox, a.StatusesCount)
@@ -183,6 +186,9 @@ func (h *Handler) featured(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !negotiate(w, r, a.URL) {
 		return nil
+	}
+	if err := h.withinReach(r, a); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	var sts []*ap.Status

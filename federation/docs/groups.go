@@ -14,6 +14,28 @@ type Groups interface {
 	Featured(ctx context.Context, groupID string) ([]*ap.Status, error)
 	// CanListMembers reports whether viewer (nil: anonymous) may read the members.
 	CanListMembers(ctx context.Context, viewer *ap.Actor, groupID string) (bool, error)
+	// Admits reports whether viewer's server is within the group's reach.
+	Admits(ctx context.Context, viewer *ap.Actor, groupID string) (bool, error)
+}
+
+// withinReach refuses a group's posts collections to servers outside its reach (internal:
+// everyone remote; partners: all but partners). Other actors are not affected.
+func (h *Handler) withinReach(r *http.Request, a *ap.Actor) error {
+	if a.Kind != ap.KindGroup || h.o.Groups == nil {
+		return nil
+	}
+	v, err := h.viewer(r.Context(), r)
+	if err != nil {
+		return err
+	}
+	ok, err := h.o.Groups.Admits(r.Context(), v.Actor, a.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return httpError(http.StatusForbidden, "this group is not open to your server")
+	}
+	return nil
 }
 
 // moderators serves a group's attributedTo collection (FEP-1b12): its owners and moderators,
