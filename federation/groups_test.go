@@ -120,6 +120,22 @@ func TestGroupAcrossInstances(t *testing.T) {
 			t.Fatal("the removed post is still boosted by the group in carol's home on c.test")
 		}
 
+		// Bob deletes a post the group relayed: it goes from carol's home too, though c.test
+		// follows only the group and never hears bob's own Delete.
+		p3 := post(t, b, bob, "Posted in error @web_managers@a.test", ap.Public)
+		c.settle(t)
+		if groupBoost(t, cc, carol, groupOnC.URI, p3.URI) == nil {
+			t.Fatal("the post to be deleted was not relayed")
+		}
+		if _, err := b.svc.DeleteStatus(ctx, bob, p3.ID); err != nil {
+			t.Fatal(err)
+		}
+		b.fed.Notify()
+		c.settle(t)
+		if groupBoost(t, cc, carol, groupOnC.URI, p3.URI) != nil {
+			t.Fatal("a post its author deleted is still boosted by the group in carol's home")
+		}
+
 		// Bob is banned: his membership ends on b.test and his next post is not relayed.
 		bobOnA, err := a.store.ActorByURI(ctx, bob.Actor.URI)
 		if err != nil {

@@ -31,16 +31,52 @@ func (g *Groups) RemovePost(ctx context.Context, by *ap.Account, groupID, status
 	if err != nil {
 		return err
 	}
-	if p.RemovedAt != nil {
+	return ap.Wrap(op, g.unrelay(ctx, grp, p))
+}
+
+// AuthorDeleted takes a post its author deleted out of every local group that relayed it, so
+// members whose servers never heard the author's Delete (they follow the group, not the author)
+// drop it too.
+func (g *Groups) AuthorDeleted(ctx context.Context, statusURI string) error {
+	const op = "groups.AuthorDeleted"
+	st, err := g.store.StatusByURI(ctx, statusURI)
+	if ap.IsNotFound(err) {
 		return nil
 	}
-	st, err := g.store.StatusByID(ctx, statusID)
 	if err != nil {
 		return ap.Wrap(op, err)
 	}
+	posts, err := g.store.GroupPostsByStatus(ctx, st.ID)
+	if err != nil {
+		return ap.Wrap(op, err)
+	}
+	for _, p := range posts {
+		grp, err := g.Get(ctx, p.GroupID)
+		if ap.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := g.unrelay(ctx, grp, p); err != nil {
+			return ap.Wrap(op, err)
+		}
+	}
+	return nil
+}
+
+// unrelay undoes a group's relay of a post.
+func (g *Groups) unrelay(ctx context.Context, grp *Group, p *Post) error {
+	if p.RemovedAt != nil {
+		return nil
+	}
+	st, err := g.store.StatusByID(ctx, p.StatusID)
+	if err != nil {
+		return err
+	}
 	now := g.svc.Now()
 	p.RemovedAt, p.Pinned = &now, false
-	err = g.svc.InTx(ctx, func(ctx context.Context) error {
+	return g.svc.InTx(ctx, func(ctx context.Context) error {
 		if err := g.store.UpdateGroupPost(ctx, p); err != nil {
 			return err
 		}
@@ -52,7 +88,7 @@ func (g *Groups) RemovePost(ctx context.Context, by *ap.Account, groupID, status
 		if grp.Settings.Reach == Internal {
 			return nil
 		}
-		relay := RelayID(&grp.Actor, statusID)
+		relay := RelayID(&grp.Actor, p.StatusID)
 		to, cc := []string{grp.Actor.FollowersURI}, []string{ap.PublicAudience}
 		if err := g.svc.Enqueue(ctx, &grp.Actor, ap.Activity{ID: relay + "/undo", Type: "Undo", Object: relay,
 			To: to, Cc: cc, Inner: &ap.Activity{ID: relay, Type: "Announce", Actor: grp.Actor.URI, Object: p.CreateURI}}); err != nil {
@@ -63,7 +99,6 @@ func (g *Groups) RemovePost(ctx context.Context, by *ap.Account, groupID, status
 		return g.svc.Enqueue(ctx, &grp.Actor, ap.Activity{ID: grp.Actor.URI + "#removes/" + g.svc.NewID(), Type: "Remove",
 			Object: st.URI, Target: grp.Actor.Outbox, To: to, Cc: cc})
 	})
-	return ap.Wrap(op, err)
 }
 
 // Ban blocks a member: their membership ends, their server hears the group's Block, and the

@@ -53,7 +53,10 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		if !as2.SameOrigin(obj.ID, from.URI) {
 			return forbidden("cannot delete an object on another host")
 		}
-		return h.svc.ReceiveDelete(ctx, from, obj.ID)
+		if err := h.svc.ReceiveDelete(ctx, from, obj.ID); err != nil || h.groups == nil {
+			return err
+		}
+		return h.groups.AuthorDeleted(ctx, obj.ID)
 	case "Block":
 		target, err := h.localTarget(ctx, owner, obj.ID)
 		if err != nil {

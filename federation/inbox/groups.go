@@ -15,6 +15,8 @@ type Groups interface {
 	Relay(ctx context.Context, author *ap.Actor, createURI string, st *ap.Status, to groups.Addressed) error
 	ReceiveAnnounce(ctx context.Context, group *ap.Actor, announceURI string, orig *ap.Status, published time.Time, vis ap.Visibility) error
 	ReceiveRemove(ctx context.Context, group *ap.Actor, statusURI string) error
+	// AuthorDeleted takes a deleted post out of the local groups that relayed it.
+	AuthorDeleted(ctx context.Context, statusURI string) error
 }
 
 // relay offers a post that arrived signed by its author, with the object from the author's
