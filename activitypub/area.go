@@ -2,8 +2,8 @@ package activitypub
 
 import "context"
 
-// What the area packages (groups…) use of the kernel beyond its store: building local actors,
-// transactions that publish their events on commit, and the durable outbox.
+// What the groups area uses of the kernel beyond its store and Service.InTx: building local
+// actors, the durable outbox, and hearing of local posts.
 
 // NewLocalActor builds, but does not store, a local actor of the given kind with a fresh key
 // pair, returning the private key as PEM for the caller to store in the same transaction.
@@ -12,11 +12,6 @@ func (s *Service) NewLocalActor(kind ActorKind, username, displayName string) (*
 		return nil, "", err
 	}
 	return s.newLocalActor(kind, username, displayName)
-}
-
-// InTx runs fn in one store transaction and publishes the events fn raised once it commits.
-func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.inTx(ctx, fn)
 }
 
 // Enqueue puts an activity by a local actor in the durable outbox, in the transaction ctx
