@@ -53,6 +53,7 @@ type Service struct {
 	resolver  Resolver
 	dummyOnce sync.Once
 	dummy     string
+	onPost    []PostListener
 }
 
 // NewService checks the options and returns a Service.

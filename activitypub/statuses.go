@@ -159,6 +159,9 @@ func (s *Service) Post(ctx context.Context, author *Account, in PostInput) (*Sta
 	}
 	s.publish(ctx, Event{Type: "update", UserIDs: homes, StatusID: st.ID,
 		Public: st.Visibility == Public, LocalPublic: st.Visibility == Public || st.Visibility == LocalOnly, Tags: st.Tags})
+	for _, fn := range s.onPost {
+		fn(ctx, &author.Actor, st)
+	}
 	if len(st.Attachments) > 0 {
 		return s.store.StatusByID(ctx, st.ID) // the media rows hold what the ids alone do not
 	}

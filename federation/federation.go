@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/federation/docs"
 	"github.com/guildhall/guildhall/federation/fetch"
@@ -46,6 +47,8 @@ type Options struct {
 	AuthorizedFetch bool
 	// Version is the software version shown in NodeInfo and the User-Agent.
 	Version string
+	// Groups is the groups area (FEP-1b12); nil serves and receives groups like any actor.
+	Groups *groups.Groups
 	// Delivery tunes the delivery workers; zero values take delivery's defaults. Store, Keys,
 	// Poster, BaseURL and Domain are filled in here.
 	Delivery delivery.Options
@@ -88,14 +91,19 @@ func New(o Options) (*Federation, error) {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	o.Service.SetResolver(deref)
-	in, err := inbox.New(inbox.Options{Service: o.Service, Store: o.Store, Resolver: deref, Logger: o.Logger,
-		DomainBlocked: policy.Blocked})
+	io := inbox.Options{Service: o.Service, Store: o.Store, Resolver: deref, Logger: o.Logger, DomainBlocked: policy.Blocked}
+	dopts := docs.Options{Service: o.Service, Store: o.Store, Logger: o.Logger, Version: o.Version}
+	if o.Groups != nil { // a nil *Groups in an interface would not read as nil
+		io.Groups, dopts.Groups = o.Groups, o.Groups
+	}
+	in, err := inbox.New(io)
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	verifier := &httpsig.Verifier{Keys: deref, Host: o.Service.Host(), Now: o.Service.Now}
-	dh, err := docs.New(docs.Options{Service: o.Service, Store: o.Store, Verifier: verifier, Logger: o.Logger, Version: o.Version,
-		AuthorizedFetch: o.AuthorizedFetch, DomainBlocked: policy.Blocked})
+	dopts.Verifier = verifier
+	dopts.AuthorizedFetch, dopts.DomainBlocked = o.AuthorizedFetch, policy.Blocked
+	dh, err := docs.New(dopts)
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}

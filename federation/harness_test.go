@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation"
@@ -31,20 +32,21 @@ type instance struct {
 	store *storage.Store
 	svc   *ap.Service
 	fed   *federation.Federation
+	grp   *groups.Groups
 	srv   *httptest.Server
 	open  func() *httptest.Server // restarts the server on the same name
 }
 
 // cluster is several instances on one test network.
 type cluster struct {
-	t   *testing.T
+	t   testing.TB
 	net *fedtest.Network
 	in  map[string]*instance
 }
 
 // keyPool hands out RSA keys generated in the background, so actor creation does not serialise
 // on key generation.
-func keyPool(t *testing.T, n int) func() (*rsa.PrivateKey, error) {
+func keyPool(t testing.TB, n int) func() (*rsa.PrivateKey, error) {
 	ch := make(chan *rsa.PrivateKey, n)
 	for range n {
 		go func() {
@@ -59,13 +61,13 @@ func keyPool(t *testing.T, n int) func() (*rsa.PrivateKey, error) {
 }
 
 // newCluster starts instances named like "a.test" on stores opened by open.
-func newCluster(t *testing.T, open func(testing.TB) *storage.Store, names ...string) *cluster {
+func newCluster(t testing.TB, open func(testing.TB) *storage.Store, names ...string) *cluster {
 	t.Helper()
 	return newClusterWith(t, open, nil, names...)
 }
 
 // newClusterWith is newCluster with a hook that adjusts each instance's federation options.
-func newClusterWith(t *testing.T, open func(testing.TB) *storage.Store, tune func(name string, o *federation.Options), names ...string) *cluster {
+func newClusterWith(t testing.TB, open func(testing.TB) *storage.Store, tune func(name string, o *federation.Options), names ...string) *cluster {
 	t.Helper()
 	c := &cluster{t: t, net: fedtest.NewNetwork(), in: map[string]*instance{}}
 	keys := keyPool(t, 4*len(names))
@@ -83,8 +85,12 @@ func newClusterWith(t *testing.T, open func(testing.TB) *storage.Store, tune fun
 		if err != nil {
 			t.Fatal(err)
 		}
+		grp, err := groups.New(svc, store, log)
+		if err != nil {
+			t.Fatal(err)
+		}
 		fo := federation.Options{Service: svc, Store: store, Logger: log, AllowPrivateNetworks: true,
-			Dial: c.net.DialContext, Version: "test",
+			Dial: c.net.DialContext, Version: "test", Groups: grp,
 			Delivery: delivery.Options{Poll: 20 * time.Millisecond, Timeout: 2 * time.Second, Lease: 10 * time.Second,
 				Backoff: func(int) time.Duration { return 50 * time.Millisecond }}}
 		if tune != nil {
@@ -96,7 +102,7 @@ func newClusterWith(t *testing.T, open func(testing.TB) *storage.Store, tune fun
 		}
 		r := mux.NewRouter()
 		fed.Routes(r)
-		in := &instance{name: name, store: store, svc: svc, fed: fed}
+		in := &instance{name: name, store: store, svc: svc, fed: fed, grp: grp}
 		in.open = func() *httptest.Server {
 			srv := httptest.NewServer(r)
 			c.net.Set(name, srv.Listener.Addr().String())

@@ -30,7 +30,7 @@ func cmdMigrate(ctx context.Context, args []string, e env, stdout, stderr io.Wri
 	return nil
 }
 
-const adminSubcommands = "create-user, token, domain or federation-mode"
+const adminSubcommands = "create-user, create-group, partner, token, domain or federation-mode"
 
 func cmdAdmin(ctx context.Context, args []string, e env, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -39,6 +39,10 @@ func cmdAdmin(ctx context.Context, args []string, e env, stdin io.Reader, stdout
 	switch args[0] {
 	case "create-user":
 		return cmdCreateUser(ctx, args[1:], e, stdin, stdout, stderr)
+	case "create-group":
+		return cmdCreateGroup(ctx, args[1:], e, stdout, stderr)
+	case "partner":
+		return cmdPartner(ctx, args[1:], e, stdout, stderr)
 	case "token":
 		return cmdToken(ctx, args[1:], e, stdout, stderr)
 	case "domain":

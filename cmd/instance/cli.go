@@ -25,6 +25,12 @@ Usage:
   instance migrate [flags]          apply database migrations and exit
   instance admin create-user --username U --email E --password P [--admin] [flags]
                                     create a local account (--password - reads it from stdin)
+  instance admin create-group --name HANDLE --display-name NAME [--description D]
+                           [--membership open|approval|invite] [--reach federated|internal|partners]
+                           [--owner USERNAME] [flags]
+                                    create a group (FEP-1b12) and print its actor id
+  instance admin partner add|remove DOMAIN, instance admin partner list [flags]
+                                    the partner instances that groups of reach partners admit
   instance admin token --username U [--scopes "read write follow push"] [flags]
                                     print a Mastodon API access token for scripts and bots
   instance admin domain block DOMAIN [--reason R] [flags]

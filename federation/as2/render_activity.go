@@ -44,6 +44,8 @@ func newActivityType(typ string) (activityType, error) {
 		return streams.NewActivityStreamsBlock(), nil
 	case TypeFlag:
 		return streams.NewActivityStreamsFlag(), nil
+	case TypeRemove:
+		return streams.NewActivityStreamsRemove(), nil
 	}
 	return nil, fmt.Errorf("as2: cannot render activity type %q", typ)
 }

@@ -133,8 +133,12 @@ func (r Renderer) Actor(a *ap.Actor) (map[string]any, error) {
 	}
 	m["attachment"] = fields
 	m["tag"] = []any{}
-	// Groups (FEP-1b12) will add attributedTo (their moderators collection) here once that
-	// collection is served; a link that answers 404 is worse than none.
+	if a.Kind == ap.KindGroup {
+		// FEP-1b12 and Lemmy: the moderators are the group's attributedTo collection; anyone
+		// may post (Lemmy's postingRestrictedToMods).
+		m["attributedTo"] = GroupModeratorsURI(a)
+		m["postingRestrictedToMods"] = false
+	}
 	return m, nil
 }
 
@@ -161,3 +165,6 @@ func imageOf(p *iriParser, href string) vocab.ActivityStreamsImage {
 	}
 	return img
 }
+
+// GroupModeratorsURI is the id of a local group's moderators collection.
+func GroupModeratorsURI(a *ap.Actor) string { return a.URI + "/moderators" }

@@ -33,6 +33,8 @@ type objectType interface {
 // Audience is who a status is addressed to.
 type Audience struct {
 	To, Cc []string
+	// Group is the id of the group the status was posted to (FEP-1b12 audience), if any.
+	Group string
 }
 
 // Addressing returns the to and cc of a status as Mastodon addresses them: public posts to
@@ -138,6 +140,9 @@ func (r Renderer) Note(st *ap.Status, author *ap.Actor, aud Audience) (map[strin
 	}
 	if st.ContextURI != "" {
 		m["conversation"] = st.ContextURI
+	}
+	if aud.Group != "" {
+		m["audience"] = aud.Group
 	}
 	tags := arrayOf(m["tag"])
 	for _, tag := range st.Tags {

@@ -39,6 +39,7 @@ const (
 	TypeUndo        = "Undo"
 	TypeBlock       = "Block"
 	TypeFlag        = "Flag"
+	TypeRemove      = "Remove"
 	TypeNote        = "Note"
 	TypeArticle     = "Article"
 	TypeQuestion    = "Question"

@@ -190,11 +190,57 @@ func (w *Worker) object(ctx context.Context, act *ap.Activity, actor *ap.Actor) 
 				return nil, "", err
 			}
 		}
-		note, err := w.render.Note(st, author, as2.Audience{To: act.To, Cc: act.Cc})
+		note, err := w.render.Note(st, author, as2.Audience{To: act.To, Cc: act.Cc, Group: w.groupURI(ctx, st)})
 		return note, "", err
+	case act.Type == as2.TypeAnnounce && act.Inner != nil && act.Inner.Type == as2.TypeCreate && act.StatusID != "":
+		return w.relayedCreate(ctx, act.Inner)
 	case act.Type == as2.TypeUpdate && act.Object == actor.URI:
 		doc, err := w.render.Actor(actor)
 		return doc, "", err
 	}
 	return nil, "", nil
+}
+
+// relayedCreate renders the Create a group re-announces (FEP-1b12 Announce{Create}): the
+// author's post with the group as its audience. Receivers verify it against the author's origin.
+func (w *Worker) relayedCreate(ctx context.Context, inner *ap.Activity) (map[string]any, string, error) {
+	st, err := w.o.Store.StatusByID(ctx, inner.StatusID)
+	if ap.IsNotFound(err) {
+		return nil, "status deleted before delivery", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if st.DeletedAt != nil {
+		return nil, "status deleted before delivery", nil
+	}
+	author, err := w.o.Store.ActorByID(ctx, st.ActorID)
+	if err != nil {
+		return nil, "", err
+	}
+	aud := as2.Audience{To: inner.To, Cc: inner.Cc, Group: w.groupURI(ctx, st)}
+	note, err := w.render.Note(st, author, aud)
+	if err != nil {
+		return nil, "", err
+	}
+	doc, err := w.render.Activity(inner, note)
+	if err != nil {
+		return nil, "", err
+	}
+	if aud.Group != "" {
+		doc["audience"] = aud.Group
+	}
+	return doc, "", nil
+}
+
+// groupURI is the id of the group a status was posted to, "" for none.
+func (w *Worker) groupURI(ctx context.Context, st *ap.Status) string {
+	if st.GroupID == "" {
+		return ""
+	}
+	g, err := w.o.Store.ActorByID(ctx, st.GroupID)
+	if err != nil {
+		return ""
+	}
+	return g.URI
 }

@@ -47,6 +47,9 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) error {
 	if gone(a) {
 		return h.writeTombstone(w, a.Outbox, a.DeletedAt)
 	}
+	if err := h.withinReach(r, a); err != nil {
+		return err
+	}
 	wantPage, p := h.page(r)
 	if !wantPage {
 		return h.writeCollection(w, a.Outbox, a.StatusesCount)
@@ -126,6 +129,11 @@ func (h *Handler) follows(w http.ResponseWriter, r *http.Request, followers bool
 		return h.writeCollection(w, id, total)
 	}
 	ctx := r.Context()
+	if followers && a.Kind == ap.KindGroup {
+		if ok, err := h.mayListMembers(r, a); err != nil || !ok {
+			return err
+		}
+	}
 	var fs []*ap.Follow
 	if followers {
 		fs, err = h.store.Followers(ctx, a.ID, p)
@@ -179,8 +187,16 @@ func (h *Handler) featured(w http.ResponseWriter, r *http.Request) error {
 	if !negotiate(w, r, a.URL) {
 		return nil
 	}
+	if err := h.withinReach(r, a); err != nil {
+		return err
+	}
 	ctx := r.Context()
-	sts, err := h.svc.ActorStatuses(ctx, ap.Viewer{}, a.ID, ap.StatusFilter{Pinned: true}, ap.Page{Limit: 40})
+	var sts []*ap.Status
+	if a.Kind == ap.KindGroup && h.o.Groups != nil {
+		sts, err = h.o.Groups.Featured(ctx, a.ID)
+	} else {
+		sts, err = h.svc.ActorStatuses(ctx, ap.Viewer{}, a.ID, ap.StatusFilter{Pinned: true}, ap.Page{Limit: 40})
+	}
 	if err != nil {
 		return err
 	}
@@ -189,7 +205,13 @@ func (h *Handler) featured(w http.ResponseWriter, r *http.Request) error {
 		if !isPublic(st) || isBoost(st) {
 			continue
 		}
-		note, err := h.note(r, st, a)
+		author := a
+		if st.ActorID != a.ID { // a group features its members' posts
+			if author, err = h.store.ActorByID(ctx, st.ActorID); err != nil {
+				return err
+			}
+		}
+		note, err := h.note(r, st, author)
 		if err != nil {
 			return err
 		}

@@ -57,6 +57,9 @@ type Options struct {
 	// DomainBlocked reports whether federation policy refuses a host: signed GETs whose key
 	// lives there get 403. Nil blocks nothing.
 	DomainBlocked func(ctx context.Context, host string) (bool, error)
+	// Groups serves what only group actors have (moderators, pinned posts, the members list
+	// rule); nil serves groups like any actor.
+	Groups Groups
 }
 
 // Handler serves the documents.
@@ -110,6 +113,8 @@ func (h *Handler) Routes(r *mux.Router) {
 		{"/users/{username}/statuses/{id}", h.status},
 		{"/users/{username}/statuses/{id}/activity", h.statusActivity},
 		{"/users/{username}/statuses/{id}/replies", h.replies},
+		{"/users/{username}/moderators", h.moderators},
+		{"/users/{username}/statuses/{id}/context", h.context},
 	} {
 		if discovery(rt.path) {
 			r.Handle(rt.path, withCORS(h.adapt(rt.fn))).Methods(get...)

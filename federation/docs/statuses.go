@@ -1,6 +1,7 @@
 package docs
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -116,7 +117,23 @@ func (h *Handler) note(r *http.Request, st *ap.Status, author *ap.Actor) (map[st
 			parent = pa.URI
 		}
 	}
-	return h.render.Note(st, author, as2.Addressing(st, author, parent))
+	aud := as2.Addressing(st, author, parent)
+	aud.Group = groupURI(r.Context(), h.store, st)
+	return h.render.Note(st, author, aud)
+}
+
+// groupURI is the id of the group a status was posted to, "" for none (or one since deleted).
+func groupURI(ctx context.Context, store interface {
+	ActorByID(context.Context, string) (*ap.Actor, error)
+}, st *ap.Status) string {
+	if st.GroupID == "" {
+		return ""
+	}
+	g, err := store.ActorByID(ctx, st.GroupID)
+	if err != nil {
+		return ""
+	}
+	return g.URI
 }
 
 func isPublic(st *ap.Status) bool { return st.Visibility == ap.Public || st.Visibility == ap.Unlisted }

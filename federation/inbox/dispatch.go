@@ -18,6 +18,9 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		if err != nil {
 			return err
 		}
+		if target.Kind == ap.KindGroup && h.groups != nil {
+			return h.groups.ReceiveFollow(ctx, from, act.ID, target)
+		}
 		return h.svc.ReceiveFollow(ctx, from, act.ID, target)
 	case "Accept", "Reject":
 		followerURI := ""
@@ -36,9 +39,12 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 	case "Like":
 		return h.svc.ReceiveLike(ctx, from, act.ID, obj.ID)
 	case "Announce":
+		if from.Kind == ap.KindGroup && h.groups != nil {
+			return h.groupAnnounce(ctx, from, act)
+		}
 		return h.announce(ctx, from, act)
 	case "Create":
-		return h.create(ctx, from, obj)
+		return h.create(ctx, from, act)
 	case "Update":
 		return h.update(ctx, from, obj)
 	case "Delete":
@@ -47,7 +53,10 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		if !as2.SameOrigin(obj.ID, from.URI) {
 			return forbidden("cannot delete an object on another host")
 		}
-		return h.svc.ReceiveDelete(ctx, from, obj.ID)
+		if err := h.svc.ReceiveDelete(ctx, from, obj.ID); err != nil || h.groups == nil {
+			return err
+		}
+		return h.groups.AuthorDeleted(ctx, obj.ID)
 	case "Block":
 		target, err := h.localTarget(ctx, owner, obj.ID)
 		if err != nil {
@@ -58,7 +67,13 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		return h.flag(ctx, owner, from, act)
 	case "Move":
 		return h.move(ctx, from, act)
-	case "Add", "Remove":
+	case "Remove":
+		// A group removing a post from itself (Lemmy's moderation), not unpinning.
+		if from.Kind == ap.KindGroup && h.groups != nil && act.Target != from.FeaturedURI {
+			return h.groups.ReceiveRemove(ctx, from, obj.ID)
+		}
+		return h.featured(ctx, from, act)
+	case "Add":
 		return h.featured(ctx, from, act)
 	}
 	return errIgnored
@@ -83,13 +98,17 @@ func (h *Handler) undo(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef) 
 
 // create stores a new status. The embedded object is used as sent only when it is the sender's
 // own, on the sender's host; otherwise it is fetched from its id and the fetched copy wins.
-func (h *Handler) create(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef) error {
+func (h *Handler) create(ctx context.Context, from *ap.Actor, act *as2.ParsedActivity) error {
+	obj := act.Object
 	if obj.Object != nil && !as2.IsStatusType(obj.Object.Type) || obj.Object == nil && obj.Type != "" && !as2.IsStatusType(obj.Type) {
 		return errIgnored
 	}
 	if o := obj.Object; o != nil && o.AttributedTo == from.URI && as2.SameOrigin(o.ID, from.URI) {
-		_, err := h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
-		return err
+		st, err := h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
+		if err != nil {
+			return err
+		}
+		return h.relay(ctx, from, act, o, st)
 	}
 	// ORI-03: not the sender's to vouch for. Refetch from the origin; never store the claim.
 	o, err := h.deref.FetchObject(ctx, obj.ID)
@@ -97,8 +116,11 @@ func (h *Handler) create(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef
 		return err
 	}
 	if o.AttributedTo == from.URI {
-		_, err = h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
-		return err
+		st, err := h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
+		if err != nil {
+			return err
+		}
+		return h.relay(ctx, from, act, o, st)
 	}
 	_, err = h.deref.ResolveStatus(ctx, o.ID)
 	return err
@@ -111,11 +133,13 @@ func (h *Handler) announce(ctx context.Context, from *ap.Actor, act *as2.ParsedA
 	var orig *ap.Status
 	var err error
 	if o := obj.Object; o != nil && o.AttributedTo == from.URI && as2.SameOrigin(o.ID, from.URI) {
-		orig, err = h.svc.StoreFetchedStatus(ctx, from, h.deref.StatusFromObject(o, from))
+		orig, err = h.svc.StoreFetchedStatus(fetching(ctx), from, h.deref.StatusFromObject(o, from))
 	} else if h.svc.IsLocalURI(obj.ID) {
 		orig, err = h.store.StatusByURI(ctx, obj.ID)
 	} else {
-		orig, err = h.deref.ResolveStatus(ctx, obj.ID)
+		// Fetched without the Announce's id: storing the boosted status must not record the
+		// Announce as processed before the boost itself is stored.
+		orig, err = h.deref.ResolveStatus(fetching(ctx), obj.ID)
 	}
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/fedtest"
@@ -162,6 +163,7 @@ type env struct {
 	now     time.Time
 	blocked map[string]bool
 	client  *http.Client
+	groups  *groups.Groups
 }
 
 func newEnv(t testing.TB, store *storage.Store, remoteHosts ...string) *env {
@@ -180,8 +182,10 @@ func newEnv(t testing.TB, store *storage.Store, remoteHosts ...string) *env {
 		Timeout: 5 * time.Second})
 	e.deref = must(remote.New(remote.Options{Service: e.svc, Store: e.store, Fetcher: fetcher, Logger: noLog()}))
 	e.svc.SetResolver(e.deref)
+	e.groups = must(groups.New(e.svc, store, noLog()))
 	h := must(inbox.New(inbox.Options{Service: e.svc, Store: e.store, Resolver: e.deref, Logger: noLog(), MaxBody: 256 << 10,
-		DomainBlocked: func(_ context.Context, host string) (bool, error) { return e.blocked[host], nil }}))
+		DomainBlocked: func(_ context.Context, host string) (bool, error) { return e.blocked[host], nil },
+		Groups:        e.groups}))
 	r := mux.NewRouter()
 	h.Routes(r)
 	e.inbox = httptest.NewServer(r)

@@ -54,6 +54,9 @@ type Options struct {
 	// DomainBlocked reports whether administrators blocked a host. It is a hook until domain
 	// policies are stored; nil blocks nothing.
 	DomainBlocked func(ctx context.Context, host string) (bool, error)
+	// Groups takes group traffic (FEP-1b12): follows of local groups, posts addressed to them,
+	// and remote groups' relays. Nil treats groups like any actor.
+	Groups Groups
 }
 
 // Handler serves the inboxes.
@@ -65,6 +68,7 @@ type Handler struct {
 	log      *slog.Logger
 	maxBody  int64
 	blocked  func(ctx context.Context, host string) (bool, error)
+	groups   Groups
 }
 
 // New checks the options and returns a Handler.
@@ -85,7 +89,7 @@ func New(o Options) (*Handler, error) {
 		o.DomainBlocked = func(context.Context, string) (bool, error) { return false, nil }
 	}
 	return &Handler{svc: o.Service, store: o.Store, deref: o.Resolver, verifier: o.Verifier,
-		log: o.Logger, maxBody: o.MaxBody, blocked: o.DomainBlocked}, nil
+		log: o.Logger, maxBody: o.MaxBody, blocked: o.DomainBlocked, groups: o.Groups}, nil
 }
 
 // Routes mounts both inboxes. These are the only routes of this package.

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/adapters/password"
@@ -91,6 +92,9 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	}
 	o := areaOptions(t, svc, st)
 	o.Logger, o.RateLimit = slog.New(slog.DiscardHandler), 1<<30
+	if o.Groups, err = groups.New(svc, st, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
 	h, err := mastoapi.New(o)
 	if err != nil {
 		t.Fatal(err)

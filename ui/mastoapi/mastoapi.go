@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
 	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
@@ -56,6 +57,8 @@ type Options struct {
 	// Media, when set, serves the media endpoints (POST /api/v1/media, /api/v2/media,
 	// GET/PUT /api/v1/media/{id}); without it they answer 404.
 	Media *activitypub.MediaService
+	// Groups, when set, serves /api/guildhall/v1/groups; without it those routes answer 404.
+	Groups *groups.Groups
 }
 
 // Handler serves the Mastodon client API. Build it with New and mount it with Routes.
@@ -73,6 +76,7 @@ type Handler struct {
 	auth    *authCache
 
 	conversations *preferences.Conversations
+	groups        *groups.Groups // nil without Options.Groups
 }
 
 // New checks the options and returns a Handler.
@@ -100,6 +104,7 @@ func New(o Options) (*Handler, error) {
 		svc: o.Service, log: o.Logger, opts: o,
 		limiter: newLimiter(o.RateLimit, o.RateWindow, o.RateCounter, o.Logger),
 		auth:    newAuthCache(),
+		groups:  o.Groups,
 	}
 	if o.Lists == nil || o.Markers == nil || o.Filters == nil || o.Conversations == nil {
 		return nil, errors.New("mastoapi.New: Lists, Markers, Filters and Conversations are required")

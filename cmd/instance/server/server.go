@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
@@ -78,6 +79,7 @@ type Instance struct {
 	Fed     *federation.Federation
 	API     *mastoapi.Handler
 	Media   *activitypub.MediaService
+	Groups  *groups.Groups
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
@@ -127,6 +129,9 @@ func (in *Instance) prepare(ctx context.Context) error {
 		return err
 	}
 	in.Service = svc
+	if in.Groups, err = groups.New(svc, in.Store, in.log); err != nil {
+		return err
+	}
 	if _, err := svc.EnsureInstanceActor(ctx); err != nil {
 		return fmt.Errorf("instance actor: %w", err)
 	}
@@ -177,6 +182,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		Service: in.Service, Store: in.Store, Logger: in.log, Version: Version,
 		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.deliveryOptions(),
 		AuthorizedFetch: in.Config.AuthorizedFetch,
+		Groups:          in.Groups,
 	})
 	if err != nil {
 		return nil, err
@@ -202,7 +208,8 @@ func (in *Instance) routes() (http.Handler, error) {
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
 		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
-		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
+		Groups: in.Groups,
+		Lists:  prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,29 @@
+package activitypub
+
+import "context"
+
+// What the groups area uses of the kernel beyond its store and Service.InTx: building local
+// actors, the durable outbox, and hearing of local posts.
+
+// NewLocalActor builds, but does not store, a local actor of the given kind with a fresh key
+// pair, returning the private key as PEM for the caller to store in the same transaction.
+func (s *Service) NewLocalActor(kind ActorKind, username, displayName string) (*Actor, string, error) {
+	if err := ValidateUsername(username); err != nil {
+		return nil, "", err
+	}
+	return s.newLocalActor(kind, username, displayName)
+}
+
+// Enqueue puts an activity by a local actor in the durable outbox, in the transaction ctx
+// carries. Remote actors' activities are not ours to send and are dropped.
+func (s *Service) Enqueue(ctx context.Context, actor *Actor, a Activity) error {
+	return s.enqueue(ctx, actor, a)
+}
+
+// PostListener hears of each local post once it is stored, so an area can act on it: a group
+// relays a local post that mentions it, as it does a remote one.
+type PostListener func(ctx context.Context, author *Actor, st *Status)
+
+// OnLocalPost adds a listener; set it up before serving, it is not safe to call concurrently
+// with posting.
+func (s *Service) OnLocalPost(fn PostListener) { s.onPost = append(s.onPost, fn) }
