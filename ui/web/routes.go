@@ -14,12 +14,14 @@ type route struct {
 	csrf csrfMode
 	// anonymous routes skip the session lookup: static files need no database round trip.
 	anonymous bool
-	handle    handlerFunc
+	// maxBody overrides maxFormBytes for forms that carry files.
+	maxBody int64
+	handle  handlerFunc
 }
 
 // routes is every page of the web UI, in one list, so what the UI exposes can be read at a glance.
 func (h *Handler) routes() []route {
-	return []route{
+	return append([]route{
 		{method: http.MethodGet, path: "/", handle: h.home},
 		{method: http.MethodGet, path: "/setup", handle: h.setupForm},
 		{method: http.MethodPost, path: "/setup", csrf: csrfCookie, handle: h.setup},
@@ -28,7 +30,7 @@ func (h *Handler) routes() []route {
 		{method: http.MethodGet, path: "/logout", handle: h.logoutForm},
 		{method: http.MethodPost, path: "/logout", csrf: csrfSession, handle: h.logout},
 		{method: http.MethodGet, path: "/static/{file}", anonymous: true, handle: h.static},
-	}
+	}, h.postRoutes()...)
 }
 
 // Routes registers the web UI on r. It adds no catch-all: the router is shared with the other
@@ -57,5 +59,5 @@ func (h *Handler) chain(rt route) http.Handler {
 	if !rt.anonymous {
 		fn = h.withSession(fn)
 	}
-	return securityHeaders(limitBody(h.cop.Handler(h.adapt(fn))))
+	return securityHeaders(limitBody(rt.maxBody, h.cop.Handler(h.adapt(fn))))
 }

@@ -24,6 +24,11 @@ type Options struct {
 	// RequestID, when set, returns the id the server's middleware gave the request, so a person
 	// who hits a 500 can quote something an operator can find in the logs.
 	RequestID func(ctx context.Context) string
+	// Media, when set, lets the compose form attach images.
+	Media *activitypub.MediaService
+	// Preview renders the compose form's Markdown preview; the same renderer the service posts
+	// with. Without it the preview shows the text as typed.
+	Preview activitypub.Renderer
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -35,6 +40,10 @@ type Handler struct {
 	pages     map[string]*template.Template
 	assets    *assets
 	cop       *http.CrossOriginProtection
+	media     *activitypub.MediaService
+	preview   activitypub.Renderer
+	markers   *activitypub.Markers
+	live      *liveHub
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -54,6 +63,16 @@ func New(o Options) (*Handler, error) {
 		log:       o.Logger,
 		secure:    o.SecureCookies,
 		requestID: o.RequestID,
+		media:     o.Media,
+		preview:   o.Preview,
+		live:      newLiveHub(),
+	}
+	if ms, ok := o.Service.Store().(activitypub.MarkerStore); ok {
+		m, err := activitypub.NewMarkers(o.Service, ms)
+		if err != nil {
+			return nil, err
+		}
+		h.markers = m
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/guildhall/guildhall/activitypub"
+)
+
+// actorView is a person as every page shows them: a name, a handle and a link to their profile
+// on this site (never the remote one, so reading a profile does not leave the instance).
+type actorView struct {
+	ID     string
+	Name   string
+	Handle string // @name@host, the form people type to find them
+	Href   string // /@name for local people, /@name@host for remote ones
+	Local  bool
+	// Avatar is set only for images this instance serves itself: a remote avatar would tell the
+	// remote server who reads what, so remote people get their initial instead.
+	Avatar  string
+	Initial string
+	Locked  bool
+	Bot     bool
+	Summary template.HTML
+	Fields  []fieldView
+	Actor   *activitypub.Actor
+}
+
+// fieldView is one profile field; the value is sanitised HTML from the domain.
+type fieldView struct {
+	Name  string
+	Value template.HTML
+}
+
+// postView is the post component's data: everything it shows, already decided.
+type postView struct {
+	ID          string
+	Href        string // the thread page
+	Author      actorView
+	BoostedBy   *actorView // set when this entry is someone's boost of the post
+	Content     template.HTML
+	SpoilerText string
+	Title       string
+	Visibility  activitypub.Visibility
+	CreatedAt   time.Time
+	EditedAt    *time.Time
+	Images      []imageView
+	InReplyTo   string // the parent's thread page, when it is known here
+	Replies     int
+	Boosts      int
+	Likes       int
+	Liked       bool
+	Boosted     bool
+	Bookmarked  bool
+	Mine        bool // the viewer wrote it: edit and delete are offered
+	SignedIn    bool
+	// Focus marks the post a thread page is about.
+	Focus bool
+}
+
+// imageView is an attachment. Local files are shown; a remote one is only linked, for the same
+// reason remote avatars are not loaded.
+type imageView struct {
+	URL, Preview, Alt string
+	Local             bool
+}
+
+// VisibilityLabel is the words shown for a visibility; the internal one names the council, since
+// "local" means nothing to staff.
+func (p postView) VisibilityLabel() string { return visibilityLabel(p.Visibility) }
+
+func visibilityLabel(v activitypub.Visibility) string {
+	switch v {
+	case activitypub.Public:
+		return "Public"
+	case activitypub.Unlisted:
+		return "Unlisted"
+	case activitypub.Private:
+		return "Followers only"
+	case activitypub.Direct:
+		return "Mentioned people only"
+	case activitypub.LocalOnly:
+		return "Internal: this council only"
+	}
+	return string(v)
+}
+
+// presenter turns domain objects into views for one viewer and one page.
+type presenter struct {
+	h      *Handler
+	viewer *activitypub.Account
+}
+
+func (h *Handler) presenter(ctx context.Context) presenter {
+	return presenter{h: h, viewer: AccountFrom(ctx)}
+}
+
+// actor is the view of one actor.
+func (p presenter) actor(a *activitypub.Actor) actorView {
+	v := actorView{ID: a.ID, Name: strings.TrimSpace(a.DisplayName), Local: a.Local(), Locked: a.ManuallyApproves,
+		Bot: a.Bot || a.Kind == activitypub.KindService || a.Kind == activitypub.KindApplication,
+		Summary: template.HTML(a.Summary), Actor: a} // #nosec: Summary is sanitised by the domain
+	if v.Name == "" {
+		v.Name = a.Username
+	}
+	host := a.Domain
+	if a.Local() {
+		host = p.h.svc.Domain()
+		v.Href = "/@" + url.PathEscape(a.Username)
+	} else {
+		v.Href = "/@" + url.PathEscape(a.Username) + "@" + url.PathEscape(a.Domain)
+	}
+	v.Handle = "@" + a.Username + "@" + host
+	if p.h.ownMedia(a.AvatarURL) {
+		v.Avatar = a.AvatarURL
+	}
+	for _, r := range v.Name {
+		v.Initial = strings.ToUpper(string(r))
+		break
+	}
+	for _, f := range a.Fields {
+		v.Fields = append(v.Fields, fieldView{Name: f.Name, Value: template.HTML(f.Value)}) // sanitised by the domain
+	}
+	return v
+}
+
+// ownMedia reports whether u is a file this instance serves, so the page loads nothing remote.
+func (h *Handler) ownMedia(u string) bool {
+	if u == "" {
+		return false
+	}
+	base := h.svc.BaseURL() + "/"
+	return strings.HasPrefix(u, base) || (strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//"))
+}
+
+// gone reports whether an author's posts must not be shown: unknown, deleted or suspended, so a
+// suspended account's post cannot come back through a boost.
+func gone(a *activitypub.Actor) bool {
+	return a == nil || a.SuspendedAt != nil || a.DeletedAt != nil
+}
+
+// posts renders statuses with a fixed number of queries however many there are: the boosted
+// originals, the authors and the viewer's flags are each loaded once.
+func (p presenter) posts(ctx context.Context, sts []*activitypub.Status) ([]postView, error) {
+	store := p.h.svc.Store()
+	var origIDs []string
+	for _, st := range sts {
+		if st.ReblogOfID != "" {
+			origIDs = append(origIDs, st.ReblogOfID)
+		}
+	}
+	originals := map[string]*activitypub.Status{}
+	if len(origIDs) > 0 {
+		os, err := store.StatusesByIDs(ctx, origIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range os {
+			originals[o.ID] = o
+		}
+	}
+	actorIDs := make([]string, 0, len(sts)+len(originals))
+	statusIDs := make([]string, 0, len(sts)+len(originals))
+	for _, st := range sts {
+		actorIDs = append(actorIDs, st.ActorID)
+		statusIDs = append(statusIDs, st.ID)
+	}
+	for _, o := range originals {
+		actorIDs = append(actorIDs, o.ActorID)
+		statusIDs = append(statusIDs, o.ID)
+	}
+	actors, err := store.ActorsByIDs(ctx, uniq(actorIDs))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*activitypub.Actor, len(actors))
+	for _, a := range actors {
+		byID[a.ID] = a
+	}
+	var flags map[string]activitypub.ViewerFlags
+	if p.viewer != nil {
+		if flags, err = store.ViewerState(ctx, p.viewer.Actor.ID, uniq(statusIDs)); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]postView, 0, len(sts))
+	for _, st := range sts {
+		author := byID[st.ActorID]
+		if gone(author) {
+			continue
+		}
+		if st.ReblogOfID == "" {
+			out = append(out, p.post(st, author, flags))
+			continue
+		}
+		o := originals[st.ReblogOfID]
+		if o == nil || o.DeletedAt != nil || gone(byID[o.ActorID]) {
+			continue
+		}
+		v := p.post(o, byID[o.ActorID], flags)
+		booster := p.actor(author)
+		v.BoostedBy = &booster
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (p presenter) post(st *activitypub.Status, author *activitypub.Actor, flags map[string]activitypub.ViewerFlags) postView {
+	a := p.actor(author)
+	v := postView{
+		ID: st.ID, Href: a.Href + "/" + url.PathEscape(st.ID), Author: a,
+		Content: template.HTML(st.Content), // sanitised by the domain (local rendering or bluemonday)
+		SpoilerText: st.SpoilerText, Title: st.Title, Visibility: st.Visibility,
+		CreatedAt: st.CreatedAt, EditedAt: st.EditedAt,
+		Replies: st.RepliesCount, Boosts: st.ReblogsCount, Likes: st.FavouritesCount,
+		SignedIn: p.viewer != nil,
+	}
+	if st.InReplyToID != "" {
+		v.InReplyTo = "/statuses/" + url.PathEscape(st.InReplyToID)
+	}
+	if p.viewer != nil {
+		f := flags[st.ID]
+		v.Liked, v.Boosted, v.Bookmarked = f.Favourited, f.Reblogged, f.Bookmarked
+		v.Mine = st.ActorID == p.viewer.Actor.ID
+	}
+	for _, at := range st.Attachments {
+		img := imageView{URL: at.URL, Preview: at.PreviewURL, Alt: at.Description, Local: p.h.ownMedia(at.URL)}
+		if !img.Local && at.RemoteURL != "" {
+			img.URL = at.RemoteURL
+		}
+		if img.Preview == "" || !p.h.ownMedia(img.Preview) {
+			img.Preview = img.URL
+		}
+		v.Images = append(v.Images, img)
+	}
+	return v
+}
+
+func uniq(ids []string) []string {
+	seen := make(map[string]struct{}, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if _, ok := seen[id]; !ok && id != "" {
+			seen[id] = struct{}{}
+			out = append(out, id)
+		}
+	}
+	return out
+}
