@@ -114,9 +114,9 @@ func humanTime(now, t time.Time) string {
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
+		return plural(int(d/time.Minute), "minute", "minutes") + " ago"
 	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
+		return plural(int(d/time.Hour), "hour", "hours") + " ago"
 	case t.Year() == now.Year():
 		return t.UTC().Format("2 Jan")
 	default:
@@ -124,11 +124,12 @@ func humanTime(now, t time.Time) string {
 	}
 }
 
-func plural(n int, word string) string {
+// plural is "1 reply" or "3 replies": the caller gives both forms, English being irregular.
+func plural(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + word
+		return "1 " + one
 	}
-	return strconv.Itoa(n) + " " + word + "s"
+	return strconv.Itoa(n) + " " + many
 }
 
 // unreadLimit caps the count in the navigation; past it the badge says "40+".

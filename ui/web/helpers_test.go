@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,8 +19,10 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
+	filemedia "github.com/guildhall/guildhall/ui/media"
 	"github.com/guildhall/guildhall/ui/password"
 	"github.com/guildhall/guildhall/ui/web"
 )
@@ -45,6 +48,9 @@ type env struct {
 
 type envOptions struct {
 	secure bool // serve over TLS with SecureCookies
+	// host, when set, is the public host name (with the listener's port added), for browser
+	// tests that must run on a real-looking origin rather than 127.0.0.1.
+	host string
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -55,11 +61,31 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if o.secure {
 		scheme = "https"
 	}
+	host := srv.Listener.Addr().String()
+	if o.host != "" {
+		_, port, _ := net.SplitHostPort(host)
+		host = o.host + ":" + port
+	}
+	render, err := content.NewDomain(scheme + "://" + host)
+	if err != nil {
+		t.Fatal(err)
+	}
 	svc, err := activitypub.NewService(activitypub.Options{
-		Host: srv.Listener.Addr().String(), Scheme: scheme, Store: st,
+		Host: host, Scheme: scheme, Store: st,
 		Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
 		Logger:    slog.New(slog.DiscardHandler),
 		NewKey:    testKey,
+		Renderer:  render,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filemedia.NewDirFileStore(t.TempDir(), svc.BaseURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	media, err := activitypub.NewMediaService(svc, activitypub.MediaOptions{
+		Store: st, Files: files, Processor: filemedia.Processor{},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -67,11 +93,14 @@ func newEnv(t *testing.T, o envOptions) *env {
 	h, err := web.New(web.Options{
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
+		Media:     media, Preview: render,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.SetEvents(h.Events())
 	r := mux.NewRouter()
+	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
 	h.Routes(r)
 	r.NotFoundHandler = h.NotFound()
 	srv.Config.Handler = r

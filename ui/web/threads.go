@@ -205,15 +205,21 @@ func (h *Handler) history(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	edits, _, err := h.svc.StatusHistory(r.Context(), viewerOf(AccountFrom(r.Context())), p.ID)
+	edits, st, err := h.svc.StatusHistory(r.Context(), viewerOf(AccountFrom(r.Context())), p.ID)
 	if err != nil {
 		return err
 	}
-	hv := historyView{Post: p}
+	// The stored edits are the earlier versions; the status itself is the current one.
+	at := st.CreatedAt
+	if st.EditedAt != nil {
+		at = *st.EditedAt
+	}
+	hv := historyView{Post: p, Versions: []versionView{{At: at, Content: template.HTML(st.Content), // sanitised when stored
+		SpoilerText: st.SpoilerText, Current: true}}}
 	for i := len(edits) - 1; i >= 0; i-- {
 		e := edits[i]
 		hv.Versions = append(hv.Versions, versionView{At: e.CreatedAt, Content: template.HTML(e.Content), // sanitised when stored
-			SpoilerText: e.SpoilerText, Current: i == len(edits)-1})
+			SpoilerText: e.SpoilerText})
 	}
 	return h.render(w, r, http.StatusOK, "history", view{Title: "Edit history", Page: hv})
 }
