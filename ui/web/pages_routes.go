@@ -15,6 +15,8 @@ func (h *Handler) postRoutes() []route {
 		{method: get, path: "/follow", handle: h.followForm},
 		{method: post, path: "/follow", csrf: csrfSession, handle: h.followHandle},
 		{method: get, path: "/live", handle: h.liveStream},
+		{method: get, path: "/notifications", handle: h.notifications},
+		{method: post, path: "/notifications/requests/{actor}/{verb:accept|reject}", csrf: csrfSession, handle: h.answerFollowRequest},
 		{method: get, path: "/statuses/{id}", handle: h.statusRedirect},
 		{method: get, path: "/@{handle}", handle: h.profile},
 		{method: get, path: "/@{handle}/followers", handle: h.people},

@@ -101,7 +101,7 @@ func (h *Handler) presenter(ctx context.Context) presenter {
 // actor is the view of one actor.
 func (p presenter) actor(a *activitypub.Actor) actorView {
 	v := actorView{ID: a.ID, Name: strings.TrimSpace(a.DisplayName), Local: a.Local(), Locked: a.ManuallyApproves,
-		Bot: a.Bot || a.Kind == activitypub.KindService || a.Kind == activitypub.KindApplication,
+		Bot:     a.Bot || a.Kind == activitypub.KindService || a.Kind == activitypub.KindApplication,
 		Summary: template.HTML(a.Summary), Actor: a} // #nosec: Summary is sanitised by the domain
 	if v.Name == "" {
 		v.Name = a.Username
@@ -212,7 +212,7 @@ func (p presenter) post(st *activitypub.Status, author *activitypub.Actor, flags
 	a := p.actor(author)
 	v := postView{
 		ID: st.ID, Href: a.Href + "/" + url.PathEscape(st.ID), Author: a,
-		Content: template.HTML(st.Content), // sanitised by the domain (local rendering or bluemonday)
+		Content:     template.HTML(st.Content), // sanitised by the domain (local rendering or bluemonday)
 		SpoilerText: st.SpoilerText, Title: st.Title, Visibility: st.Visibility,
 		CreatedAt: st.CreatedAt, EditedAt: st.EditedAt,
 		Replies: st.RepliesCount, Boosts: st.ReblogsCount, Likes: st.FavouritesCount,

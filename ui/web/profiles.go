@@ -171,7 +171,6 @@ func (h *Handler) relate(w http.ResponseWriter, r *http.Request) error {
 // handleForm matches what people type for someone on another server: @name@host or name@host.
 var handleForm = regexp.MustCompile(`^@?([A-Za-z0-9_.\-]+)@([A-Za-z0-9.\-]+\.[A-Za-z0-9\-]+(?::\d+)?)$`)
 
-
 func (h *Handler) followForm(w http.ResponseWriter, r *http.Request) error {
 	if AccountFrom(r.Context()) == nil {
 		return redirect(w, r, signInURL(r))
