@@ -38,8 +38,9 @@ var testKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.Gener
 
 // env is one running web UI over a fresh SQLite store and the real domain service.
 type env struct {
-	t          *testing.T
+	t          testing.TB
 	srv        *httptest.Server
+	handler    http.Handler
 	svc        *activitypub.Service
 	store      *storage.Store
 	client     *http.Client
@@ -53,7 +54,7 @@ type envOptions struct {
 	host string
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	st := storagetest.OpenSQLite(t)
 	srv := httptest.NewUnstartedServer(nil)
@@ -115,12 +116,12 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err != nil || token == "" {
 		t.Fatalf("PrepareSetup = %q, %v", token, err)
 	}
-	return &env{t: t, srv: srv, svc: svc, store: st, client: newClient(t, srv), setupToken: token}
+	return &env{t: t, srv: srv, handler: r, svc: svc, store: st, client: newClient(t, srv), setupToken: token}
 }
 
 // newClient is a browser stand-in: it keeps cookies and does not follow redirects, so tests see
 // each 303 and its Location.
-func newClient(t *testing.T, srv *httptest.Server) *http.Client {
+func newClient(t testing.TB, srv *httptest.Server) *http.Client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +181,7 @@ func (e *env) formRequest(path string, form url.Values) *http.Request {
 var csrfPattern = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // csrf is the token of the first form on a page.
-func (p page) csrf(t *testing.T) string {
+func (p page) csrf(t testing.TB) string {
 	t.Helper()
 	m := csrfPattern.FindStringSubmatch(p.body)
 	if m == nil {
@@ -189,14 +190,14 @@ func (p page) csrf(t *testing.T) string {
 	return m[1]
 }
 
-func (p page) wantStatus(t *testing.T, want int) {
+func (p page) wantStatus(t testing.TB, want int) {
 	t.Helper()
 	if p.StatusCode != want {
 		t.Fatalf("%s %s: status %d, want %d\n%s", p.Request.Method, p.Request.URL.Path, p.StatusCode, want, p.body)
 	}
 }
 
-func (p page) wantRedirect(t *testing.T, location string) {
+func (p page) wantRedirect(t testing.TB, location string) {
 	t.Helper()
 	p.wantStatus(t, http.StatusSeeOther)
 	if got := p.Header.Get("Location"); got != location {
@@ -204,7 +205,7 @@ func (p page) wantRedirect(t *testing.T, location string) {
 	}
 }
 
-func (p page) wantBody(t *testing.T, substrings ...string) {
+func (p page) wantBody(t testing.TB, substrings ...string) {
 	t.Helper()
 	for _, s := range substrings {
 		if !strings.Contains(p.body, s) {

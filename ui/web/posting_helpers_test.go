@@ -83,7 +83,7 @@ func (e *env) postMultipart(c *http.Client, path string, form url.Values, files 
 }
 
 // pngImage is a small real image the media service accepts.
-func pngImage(t *testing.T) []byte {
+func pngImage(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 16, 12))
 	for x := 0; x < 16; x++ {
@@ -133,4 +133,12 @@ func (p page) fieldErrors() map[string]string {
 // postHref is the thread page of a status by a local author.
 func postHref(acct *activitypub.Account, st *activitypub.Status) string {
 	return "/@" + acct.Actor.Username + "/" + st.ID
+}
+
+func mustURL(tb testing.TB, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
 }

@@ -165,18 +165,21 @@ func (in *Instance) routes() (http.Handler, error) {
 		return nil, err
 	}
 	in.API = api
-	in.Service.SetEvents(events{fed: fed, hub: api.Events()})
-	fed.Routes(r)
-	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
-	api.Routes(r)
-
+	preview, err := content.NewDomain(in.Service.BaseURL())
+	if err != nil {
+		return nil, err
+	}
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
-		RequestID: RequestID,
+		RequestID: RequestID, Media: in.Media, Preview: preview,
 	})
 	if err != nil {
 		return nil, err
 	}
+	in.Service.SetEvents(events{fed: fed, hub: api.Events(), web: wh.Events()})
+	fed.Routes(r)
+	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
+	api.Routes(r)
 	wh.Routes(r)
 	r.NotFoundHandler = wh.NotFound()
 	return observe(in.log, in.metrics, clientAddress(in.Config.TrustedProxies, recoverPanics(in.log, r))), nil
@@ -223,6 +226,7 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 type events struct {
 	fed *federation.Federation
 	hub activitypub.Events
+	web activitypub.Events // the web UI's live updates
 }
 
 func (e events) Publish(ctx context.Context, ev activitypub.Event) {
@@ -232,6 +236,9 @@ func (e events) Publish(ctx context.Context, ev activitypub.Event) {
 	}
 	if e.hub != nil {
 		e.hub.Publish(ctx, ev)
+	}
+	if e.web != nil {
+		e.web.Publish(ctx, ev)
 	}
 }
 

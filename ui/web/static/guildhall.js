@@ -76,6 +76,8 @@
   var posts = document.getElementById("posts");
   if (timeline && posts && window.EventSource && !/[?&]max_id=/.test(location.search)) {
     var source = new EventSource("/live?stream=" + encodeURIComponent(timeline.getAttribute("data-stream")));
+    source.addEventListener("open", function () { timeline.setAttribute("data-live", "open"); });
+    source.addEventListener("error", function () { timeline.setAttribute("data-live", "closed"); });
     source.addEventListener("post", function (ev) {
       var data = JSON.parse(ev.data);
       if (document.getElementById("post-" + data.id)) return;
