@@ -78,7 +78,8 @@ func newBrowser(t *testing.T, hosts ...string) *browser {
 		cancelAlloc()
 		t.Fatalf("start chromium: %v", err)
 	}
-	tctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	// Generous: the machine may be shared, and a step that cannot succeed fails well before.
+	tctx, cancelT := context.WithTimeout(ctx, 6*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelCtx(); cancelAlloc() })
 	return &browser{t: t, ctx: tctx, axe: string(axe)}
 }
@@ -163,12 +164,27 @@ func eval[T any](b *browser, expr string) T {
 	return v
 }
 
+// waitUntil polls a JavaScript condition (observation only) until it holds, for effects that
+// arrive asynchronously, such as the live region's announcement.
+func (b *browser) waitUntil(what, expr string) {
+	b.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !eval[bool](b, expr) {
+		if time.Now().After(deadline) {
+			b.failed(what)
+			b.t.Fatalf("%s: %s never became true", what, expr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // tabTo presses Tab until the focused element matches sel, as a keyboard user would, and fails
 // if it never gets there: an element the keyboard cannot reach is a bug.
 func (b *browser) tabTo(sel string) {
 	b.t.Helper()
+	focused := fmt.Sprintf(`!!document.activeElement && document.activeElement.matches(%q)`, sel)
 	for range 400 {
-		if eval[bool](b, fmt.Sprintf(`!!document.activeElement && document.activeElement.matches(%q)`, sel)) {
+		if eval[bool](b, focused) {
 			return
 		}
 		b.step("press Tab", chromedp.KeyEvent(kb.Tab))

@@ -69,7 +69,7 @@ func TestBrowserJourney(t *testing.T) {
 		submit,
 		chromedp.WaitVisible(css(".signed-in-as")),
 	)
-	if want := "Signed in as Jo Bloggs (@jo@" + e.svc.Host() + ") Administrator"; !strings.Contains(signedInAs, want) {
+	if want := "Signed in as Jo Bloggs (@jo@" + e.svc.Domain() + ") Administrator"; !strings.Contains(signedInAs, want) {
 		t.Errorf("home says %q, want %q", signedInAs, want)
 	}
 	if !strings.Contains(loginError, msgBadCredentials) {
@@ -199,7 +199,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 		Password: userPassword, DisplayName: "Jo Bloggs"}); err != nil {
 		t.Fatal(err)
 	}
-	question := e.postAs(ben, "Does anyone have the meeting room booking link?", activitypub.LocalOnly, "")
+	question := e.postAs(ben, "Does anyone have the meeting room booking link?", activitypub.Public, "")
 
 	b := newBrowser(t, browserHost)
 	b.step("open the sign-in page", chromedp.Navigate(e.base()+"/login"), chromedp.WaitVisible(chromedp.CSS("#login")))
