@@ -21,20 +21,6 @@ type postArgs struct {
 	P      postView
 }
 
-// actionView is one toggle button of a post (like, boost, bookmark).
-type actionView struct {
-	Post         postView
-	CSRF, Return string
-	Verb         string
-	On           bool
-	Do, Undo     string
-	Count        int
-}
-
-func actionArgs(a postArgs, verb string, on bool, do, undo string, count int) actionView {
-	return actionView{Post: a.P, CSRF: a.CSRF, Return: a.Return, Verb: verb, On: on, Do: do, Undo: undo, Count: count}
-}
-
 // composeView is the compose component's state: what was typed (kept after an error), where the
 // form posts, and the post being replied to.
 type composeView struct {

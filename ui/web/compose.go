@@ -47,7 +47,7 @@ func (h *Handler) replyContext(r *http.Request, c *composeView, id string) error
 	if err != nil {
 		return err
 	}
-	ps, err := h.presenter(r.Context()).posts(r.Context(), []*activitypub.Status{st})
+	ps, err := h.presenter(r).posts(r.Context(), []*activitypub.Status{st})
 	if err != nil {
 		return err
 	}

@@ -149,12 +149,12 @@ func (h *Handler) liveMessage(ctx context.Context, acct *activitypub.Account, cs
 	if err != nil {
 		return nil, err
 	}
-	ps, err := presenter{h: h, viewer: acct}.posts(ctx, []*activitypub.Status{st})
+	ret := map[string]string{"home": "/", "local": "/local", "federated": "/federated"}[stream]
+	ps, err := presenter{h: h, viewer: acct, csrf: csrf, ret: ret, now: time.Now()}.posts(ctx, []*activitypub.Status{st})
 	if err != nil || len(ps) == 0 {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	ret := map[string]string{"home": "/", "local": "/local", "federated": "/federated"}[stream]
 	if err := h.pages["timeline"].ExecuteTemplate(&buf, "post", postArgs{CSRF: csrf, Return: ret, P: ps[0]}); err != nil {
 		return nil, fmt.Errorf("render live post: %w", err)
 	}

@@ -56,7 +56,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	nv := notificationsView{}
-	if nv.Items, err = h.notificationItems(ctx, acct, ns, lastRead); err != nil {
+	if nv.Items, err = h.notificationItems(ctx, r, acct, ns, lastRead); err != nil {
 		return err
 	}
 	if len(ns) == pageSize {
@@ -70,7 +70,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, "notifications", view{Title: "Notifications", Section: "notifications", Page: nv})
 }
 
-func (h *Handler) notificationItems(ctx context.Context, acct *activitypub.Account, ns []*activitypub.Notification, lastRead string) ([]notificationView, error) {
+func (h *Handler) notificationItems(ctx context.Context, r *http.Request, acct *activitypub.Account, ns []*activitypub.Notification, lastRead string) ([]notificationView, error) {
 	var actorIDs, statusIDs []string
 	for _, n := range ns {
 		actorIDs = append(actorIDs, n.FromActorID)
@@ -87,7 +87,7 @@ func (h *Handler) notificationItems(ctx context.Context, acct *activitypub.Accou
 	for _, a := range actors {
 		byID[a.ID] = a
 	}
-	pr := presenter{h: h, viewer: acct}
+	pr := h.presenter(r)
 	posts := map[string]postView{}
 	if len(statusIDs) > 0 {
 		sts, err := store.StatusesByIDs(ctx, uniq(statusIDs))

@@ -66,7 +66,7 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pr := h.presenter(ctx)
+	pr := h.presenter(r)
 	pv := profileView{Person: pr.actor(a), Followers: a.FollowersCount, Following: a.FollowingCount, Statuses: a.StatusesCount}
 	if r.URL.Path != pv.Person.Href {
 		return redirect(w, r, pv.Person.Href)
@@ -104,7 +104,7 @@ func (h *Handler) people(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pr := h.presenter(ctx)
+	pr := h.presenter(r)
 	pv := peopleView{Person: pr.actor(a)}
 	p := activitypub.Page{MaxID: r.URL.Query().Get("max_id"), Limit: pageSize}
 	var fs []*activitypub.Follow
@@ -165,7 +165,7 @@ func (h *Handler) relate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, h.presenter(ctx).actor(a).Href)
+	return redirect(w, r, h.presenter(r).actor(a).Href)
 }
 
 // handleForm matches what people type for someone on another server: @name@host or name@host.
@@ -213,5 +213,5 @@ func (h *Handler) followHandle(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	return redirect(w, r, h.presenter(ctx).actor(target).Href)
+	return redirect(w, r, h.presenter(r).actor(target).Href)
 }

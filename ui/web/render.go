@@ -111,7 +111,6 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		"plural":       plural,
 		"compose":      func(v view, c composeView) composeArgs { return composeArgs{V: v, C: c} },
 		"postArgs":     func(v view, p postView) postArgs { return postArgs{CSRF: v.CSRF, Return: v.Return, P: p} },
-		"actionArgs":   actionArgs,
 		"inc":          func(i int) int { return i + 1 },
 		"visibilities": func() []visibilityOption { return visibilityOptions },
 		"maxChars":     func() int { return activitypub.MaxStatusChars },

@@ -36,7 +36,7 @@ func (h *Handler) visiblePost(r *http.Request) (*activitypub.Status, postView, e
 	if err != nil {
 		return nil, postView{}, err
 	}
-	ps, err := h.presenter(ctx).posts(ctx, []*activitypub.Status{st})
+	ps, err := h.presenter(r).posts(ctx, []*activitypub.Status{st})
 	if err != nil {
 		return nil, postView{}, err
 	}
@@ -70,7 +70,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pr := h.presenter(ctx)
+	pr := h.presenter(r)
 	tv := threadView{Post: p}
 	tv.Post.Focus = true
 	if tv.Ancestors, err = pr.posts(ctx, anc); err != nil {

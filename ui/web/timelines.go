@@ -78,7 +78,7 @@ func (h *Handler) timeline(w http.ResponseWriter, r *http.Request, k timelineKin
 	if err != nil {
 		return err
 	}
-	posts, err := h.presenter(r.Context()).posts(r.Context(), sts)
+	posts, err := h.presenter(r).posts(r.Context(), sts)
 	if err != nil {
 		return err
 	}
