@@ -16,6 +16,8 @@ func (h *Handler) postRoutes() []route {
 		{method: post, path: "/follow", csrf: csrfSession, handle: h.followHandle},
 		{method: get, path: "/live", handle: h.liveStream},
 		{method: get, path: "/notifications", handle: h.notifications},
+		{method: get, path: "/search", handle: h.search},
+		{method: get, path: "/tags/{tag}", handle: h.tagPage},
 		{method: post, path: "/notifications/requests/{actor}/{verb:accept|reject}", csrf: csrfSession, handle: h.answerFollowRequest},
 		{method: get, path: "/statuses/{id}", handle: h.statusRedirect},
 		{method: get, path: "/@{handle}", handle: h.profile},

@@ -82,8 +82,11 @@ func (h *Handler) timeline(w http.ResponseWriter, r *http.Request, k timelineKin
 	if err != nil {
 		return err
 	}
-	tv := timelineView{Heading: k.heading, Intro: k.intro, Posts: posts, Stream: k.section, Empty: k.empty,
+	tv := timelineView{Heading: k.heading, Intro: k.intro, Posts: posts, Empty: k.empty,
 		Compose: h.newCompose(r.URL.Path, true)}
+	if k.section != "search" {
+		tv.Stream = k.section // the live stream of the same name
+	}
 	if len(sts) == pageSize {
 		tv.Older = r.URL.Path + "?max_id=" + url.QueryEscape(sts[len(sts)-1].ID)
 	}
