@@ -17,6 +17,8 @@ func (h *Handler) postRoutes() []route {
 		{method: get, path: "/live", handle: h.liveStream},
 		{method: get, path: "/notifications", handle: h.notifications},
 		{method: get, path: "/search", handle: h.search},
+		{method: get, path: "/settings", handle: h.settingsForm},
+		{method: post, path: "/settings", csrf: csrfSession, maxBody: h.maxComposeBytes(), handle: h.settings},
 		{method: get, path: "/tags/{tag}", handle: h.tagPage},
 		{method: post, path: "/notifications/requests/{actor}/{verb:accept|reject}", csrf: csrfSession, handle: h.answerFollowRequest},
 		{method: get, path: "/statuses/{id}", handle: h.statusRedirect},
