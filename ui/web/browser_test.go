@@ -173,7 +173,17 @@ func TestBrowserPosting(t *testing.T) {
 	b.checkA11y("edit")
 	b.step("notifications", chromedp.Click(css(`nav a[href="/notifications"]`)), chromedp.WaitVisible(css("h1")))
 	b.checkA11y("notifications")
-	for _, path := range []string{"/local", "/federated", "/compose"} {
+	b.step("settings with an error",
+		chromedp.Click(css(`nav a[href="/settings"]`)),
+		chromedp.WaitVisible(css("#display_name")),
+		chromedp.SendKeys(css("#field_4_value"), "Highways"),
+		chromedp.Click(css("main form button[type=submit]")),
+		chromedp.WaitVisible(css(".error-summary")),
+	)
+	b.checkA11y("settings with an error")
+	b.step("search", chromedp.Navigate(e.base()+"/search?q=gritting"), chromedp.WaitVisible(css("#search-posts-heading")))
+	b.checkA11y("search results")
+	for _, path := range []string{"/local", "/federated", "/compose", "/tags/gritting"} {
 		b.step("open "+path, chromedp.Navigate(e.base()+path), chromedp.WaitVisible(css("h1")))
 		b.checkA11y(path)
 	}
