@@ -75,6 +75,22 @@ func TestBrowserJourney(t *testing.T) {
 	if !strings.Contains(loginError, msgBadCredentials) {
 		t.Errorf("sign-in error says %q", loginError)
 	}
+	b.step("block a domain without a reason",
+		chromedp.Click(css(`nav a[href="/admin/federation"]`)),
+		chromedp.WaitVisible(css("#domain")),
+		chromedp.SendKeys(css("#domain"), "spam.example"),
+		chromedp.Click(css("#policy-block")),
+		chromedp.Click(css(`input[value="add"] ~ button[type=submit]`)),
+		chromedp.WaitVisible(css(".error-summary")),
+	)
+	b.checkA11y("federation admin with an error")
+	b.step("give the reason",
+		chromedp.SendKeys(css("#reason"), "Sends spam to staff"),
+		chromedp.Click(css(`input[value="add"] ~ button[type=submit]`)),
+		chromedp.WaitVisible(css(".table")),
+	)
+	b.checkA11y("federation admin")
+	b.shot("admin")
 	for _, path := range []string{"/about", "/accessibility", "/privacy", "/no-such-page"} {
 		b.step("open "+path, chromedp.Navigate(e.base()+path), chromedp.WaitVisible(css("h1")))
 		b.checkA11y(path)

@@ -20,7 +20,7 @@ var templateFS embed.FS
 // layout, navigation and components.
 var pageNames = []string{"home", "login", "logout", "setup", "error",
 	"timeline", "compose", "thread", "edit", "history", "profile", "people", "follow", "delete",
-	"about", "accessibility", "privacy", "notifications", "search", "settings"}
+	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
