@@ -4,9 +4,9 @@ import (
 	"context"
 	"html"
 	"html/template"
-	"strconv"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
