@@ -137,8 +137,11 @@ func TestBrowserPosting(t *testing.T) {
 		t.Errorf("empty post error = %q", msg)
 	}
 	b.checkA11y("compose with an error")
-	b.step("post for real",
-		chromedp.SendKeys(css("#compose-text"), "Thanks Ben, I will tell reception."),
+	b.step("type a post", chromedp.SendKeys(css("#compose-text"), "Thanks Ben, I will tell reception."))
+	if count := b.text("#compose-text-count"); count != "You have 4966 characters remaining" {
+		t.Errorf("character count says %q", count)
+	}
+	b.step("post it",
 		chromedp.Click(css(`.compose button[value="post"]`)),
 		chromedp.WaitVisible(css(".posts article")),
 	)
