@@ -43,6 +43,8 @@ type view struct {
 	Unread int
 	// Return is this page's own address, for forms that come back to it.
 	Return string
+	// Nav is the main navigation, for signed-in pages.
+	Nav []navItem
 	// Page is the page's own data (timeline, thread, profile…).
 	Page any
 }
@@ -149,8 +151,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if v.Return == "" {
 		v.Return = safeNext(r.URL.RequestURI())
 	}
-	if v.Account != nil && name != "error" {
-		v.Unread = h.unreadCount(r.Context(), v.Account)
+	if v.Account != nil {
+		v.Nav = navigation(v.Account)
+		if name != "error" {
+			v.Unread = h.unreadCount(r.Context(), v.Account)
+		}
 	}
 	if v.CSRF == "" {
 		if s := sessionFrom(r.Context()); s != nil {
