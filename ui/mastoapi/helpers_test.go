@@ -19,11 +19,13 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 	"github.com/guildhall/guildhall/ui/mastoapi"
-	"github.com/guildhall/guildhall/ui/password"
+	"github.com/guildhall/guildhall/ui/web"
 )
 
 // testKey is shared by every actor: per-account RSA keys would dominate the run time.
@@ -47,12 +49,33 @@ type env struct {
 	base  string
 }
 
+// areaOptions builds the list, marker, filter and conversation use cases over st, as the
+// server does.
+func areaOptions(t testing.TB, svc *ap.Service, st *storage.Store) mastoapi.Options {
+	t.Helper()
+	o := mastoapi.Options{Service: svc}
+	var err error
+	if o.Lists, err = ap.NewLists(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	if o.Markers, err = ap.NewMarkers(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	if o.Filters, err = ap.NewFilters(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	if o.Conversations, err = ap.NewConversations(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 func newEnv(t testing.TB, st *storage.Store) *env {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	base := "http://" + host
-	render, err := content.NewDomain(base)
+	render, err := markdown.NewDomain(base, content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,12 +88,20 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := mastoapi.New(mastoapi.Options{Service: svc, Logger: slog.New(slog.DiscardHandler), RateLimit: 1 << 30})
+	o := areaOptions(t, svc, st)
+	o.Logger, o.RateLimit = slog.New(slog.DiscardHandler), 1<<30
+	h, err := mastoapi.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The OAuth authorisation page is ui/web's: mount it as cmd/instance/server does.
+	wh, err := web.New(web.Options{Service: svc, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := mux.NewRouter()
 	h.Routes(r)
+	wh.Routes(r)
 	srv.Config.Handler = r
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -11,11 +11,12 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	filemedia "github.com/guildhall/guildhall/adapters/media"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/ui/mastoapi"
-	filemedia "github.com/guildhall/guildhall/ui/media"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // newWiredEnv is newEnv with everything the server wires switched on: the streaming hub (as the
@@ -25,7 +26,7 @@ func newWiredEnv(t testing.TB, st *storage.Store) (*env, *mastoapi.Handler) {
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	base := "http://" + host
-	render, err := content.NewDomain(base)
+	render, err := markdown.NewDomain(base, content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,8 +48,10 @@ func newWiredEnv(t testing.TB, st *storage.Store) (*env, *mastoapi.Handler) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := mastoapi.New(mastoapi.Options{Service: svc, Logger: slog.New(slog.DiscardHandler), RateLimit: 1 << 30,
-		EnableStreaming: true, StreamingHeartbeat: time.Hour, Media: ms})
+	o := areaOptions(t, svc, st)
+	o.Logger, o.RateLimit = slog.New(slog.DiscardHandler), 1<<30
+	o.EnableStreaming, o.StreamingHeartbeat, o.Media = true, time.Hour, ms
+	h, err := mastoapi.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

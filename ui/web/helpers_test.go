@@ -19,11 +19,12 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	filemedia "github.com/guildhall/guildhall/adapters/media"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	filemedia "github.com/guildhall/guildhall/ui/media"
-	"github.com/guildhall/guildhall/ui/password"
 	"github.com/guildhall/guildhall/ui/web"
 )
 
@@ -67,7 +68,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		_, port, _ := net.SplitHostPort(host)
 		host = o.host + ":" + port
 	}
-	render, err := content.NewDomain(scheme + "://" + host)
+	render, err := markdown.NewDomain(scheme+"://"+host, content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,24 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	lists, err := activitypub.NewLists(svc, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filters, err := activitypub.NewFilters(svc, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	markers, err := activitypub.NewMarkers(svc, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	views, err := activitypub.NewViews(svc, filters, lists)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := web.New(web.Options{
+		Views: views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
 		Media:     media, Preview: render,

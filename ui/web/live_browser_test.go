@@ -14,7 +14,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/cmd/instance/server"
 	"github.com/guildhall/guildhall/federation/fedtest"
-	"github.com/guildhall/guildhall/ui/password"
+	"github.com/guildhall/guildhall/adapters/password"
 )
 
 // startInstance runs a whole Guildhall (federation, delivery workers, web UI) on a fresh SQLite

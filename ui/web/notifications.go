@@ -78,8 +78,7 @@ func (h *Handler) notificationItems(ctx context.Context, r *http.Request, acct *
 			statusIDs = append(statusIDs, n.StatusID)
 		}
 	}
-	store := h.svc.Store()
-	actors, err := store.ActorsByIDs(ctx, uniq(actorIDs))
+	actors, err := h.svc.ActorsByIDs(ctx, uniq(actorIDs))
 	if err != nil {
 		return nil, err
 	}
@@ -88,9 +87,10 @@ func (h *Handler) notificationItems(ctx context.Context, r *http.Request, acct *
 		byID[a.ID] = a
 	}
 	pr := h.presenter(r)
+	pr.query.Filter = activitypub.FilterNotifications
 	posts := map[string]postView{}
 	if len(statusIDs) > 0 {
-		sts, err := store.StatusesByIDs(ctx, uniq(statusIDs))
+		sts, err := h.svc.StatusesByIDs(ctx, uniq(statusIDs))
 		if err != nil {
 			return nil, err
 		}

@@ -118,6 +118,8 @@ type presenter struct {
 	viewer    *activitypub.Account
 	csrf, ret string
 	now       time.Time
+	// query says where the posts are shown, which decides the viewer's filters that apply.
+	query activitypub.ViewQuery
 }
 
 func (h *Handler) presenter(r *http.Request) presenter {
@@ -166,79 +168,34 @@ func (h *Handler) ownMedia(u string) bool {
 	return strings.HasPrefix(u, base) || (strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//"))
 }
 
-// gone reports whether an author's posts must not be shown: unknown, deleted or suspended, so a
-// suspended account's post cannot come back through a boost.
-func gone(a *activitypub.Actor) bool {
-	return a == nil || a.SuspendedAt != nil || a.DeletedAt != nil
-}
+// gone reports whether an actor must not be shown: unknown, deleted or suspended.
+func gone(a *activitypub.Actor) bool { return activitypub.AuthorGone(a) }
 
-// posts renders statuses with a fixed number of queries however many there are: the boosted
-// originals, the authors and the viewer's flags are each loaded once.
+// posts renders statuses through the domain's read model, which loads the boosted originals,
+// the authors and the viewer's flags once for the whole list and leaves out what must not be
+// shown (gone authors, boosts of deleted posts, the viewer's hide filters).
 func (p presenter) posts(ctx context.Context, sts []*activitypub.Status) ([]postView, error) {
-	store := p.h.svc.Store()
-	var origIDs []string
-	for _, st := range sts {
-		if st.ReblogOfID != "" {
-			origIDs = append(origIDs, st.ReblogOfID)
-		}
-	}
-	originals := map[string]*activitypub.Status{}
-	if len(origIDs) > 0 {
-		os, err := store.StatusesByIDs(ctx, origIDs)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range os {
-			originals[o.ID] = o
-		}
-	}
-	actorIDs := make([]string, 0, len(sts)+len(originals))
-	statusIDs := make([]string, 0, len(sts)+len(originals))
-	for _, st := range sts {
-		actorIDs = append(actorIDs, st.ActorID)
-		statusIDs = append(statusIDs, st.ID)
-	}
-	for _, o := range originals {
-		actorIDs = append(actorIDs, o.ActorID)
-		statusIDs = append(statusIDs, o.ID)
-	}
-	actors, err := store.ActorsByIDs(ctx, uniq(actorIDs))
+	q := p.query
+	q.Viewer = p.viewer
+	svs, err := p.h.views.StatusViews(ctx, q, sts)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*activitypub.Actor, len(actors))
-	for _, a := range actors {
-		byID[a.ID] = a
-	}
-	var flags map[string]activitypub.ViewerFlags
-	if p.viewer != nil {
-		if flags, err = store.ViewerState(ctx, p.viewer.Actor.ID, uniq(statusIDs)); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]postView, 0, len(sts))
-	for _, st := range sts {
-		author := byID[st.ActorID]
-		if gone(author) {
+	out := make([]postView, 0, len(svs))
+	for _, sv := range svs {
+		if sv.Reblog == nil {
+			out = append(out, p.post(sv.Status, sv.Author, sv.Flags))
 			continue
 		}
-		if st.ReblogOfID == "" {
-			out = append(out, p.post(st, author, flags))
-			continue
-		}
-		o := originals[st.ReblogOfID]
-		if o == nil || o.DeletedAt != nil || gone(byID[o.ActorID]) {
-			continue
-		}
-		v := p.post(o, byID[o.ActorID], flags)
-		booster := p.actor(author)
+		v := p.post(sv.Reblog, sv.ReblogAuthor, sv.ReblogFlags)
+		booster := p.actor(sv.Author)
 		v.BoostedBy = &booster
 		out = append(out, v)
 	}
 	return out, nil
 }
 
-func (p presenter) post(st *activitypub.Status, author *activitypub.Actor, flags map[string]activitypub.ViewerFlags) postView {
+func (p presenter) post(st *activitypub.Status, author *activitypub.Actor, f activitypub.ViewerFlags) postView {
 	a := p.actor(author)
 	v := postView{
 		ID: st.ID, Href: a.Href + "/" + url.PathEscape(st.ID), Author: a,
@@ -254,7 +211,6 @@ func (p presenter) post(st *activitypub.Status, author *activitypub.Actor, flags
 		v.InReplyTo = "/statuses/" + url.PathEscape(st.InReplyToID)
 	}
 	if p.viewer != nil {
-		f := flags[st.ID]
 		v.Liked, v.Boosted, v.Bookmarked = f.Favourited, f.Reblogged, f.Bookmarked
 		v.Mine = st.ActorID == p.viewer.Actor.ID
 	}

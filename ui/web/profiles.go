@@ -84,6 +84,7 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pr.query = activitypub.ViewQuery{Filter: activitypub.FilterAccount, DropHidden: true}
 	if pv.Posts, err = pr.posts(ctx, sts); err != nil {
 		return err
 	}
@@ -111,10 +112,10 @@ func (h *Handler) people(w http.ResponseWriter, r *http.Request) error {
 	following := strings.HasSuffix(r.URL.Path, "/following")
 	if following {
 		pv.Heading = "People " + pv.Person.Name + " follows"
-		fs, err = h.svc.Store().Following(ctx, a.ID, p)
+		fs, err = h.svc.Following(ctx, a.ID, p)
 	} else {
 		pv.Heading = "People who follow " + pv.Person.Name
-		fs, err = h.svc.Store().Followers(ctx, a.ID, p)
+		fs, err = h.svc.Followers(ctx, a.ID, p)
 	}
 	if err != nil {
 		return err
@@ -127,7 +128,7 @@ func (h *Handler) people(w http.ResponseWriter, r *http.Request) error {
 			ids = append(ids, f.FollowerID)
 		}
 	}
-	actors, err := h.svc.Store().ActorsByIDs(ctx, ids)
+	actors, err := h.svc.ActorsByIDs(ctx, ids)
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,10 @@ var templateFS embed.FS
 // pageNames are the templates under templates/, each rendered inside layout.html.
 // Pages added by other areas (groups, governance) append their names here and get the same
 // layout, navigation and components.
-var pageNames = []string{"home", "login", "logout", "setup", "error",
+var pageNames = []string{"login", "logout", "setup", "error",
 	"timeline", "compose", "thread", "edit", "history", "profile", "people", "follow", "delete",
-	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation"}
+	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
+	"oauth-authorize", "oauth-code"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -47,6 +48,8 @@ type view struct {
 	Nav []navItem
 	// Page is the page's own data (timeline, thread, profile…).
 	Page any
+	// Consent is for the OAuth authorisation pages.
+	Consent *consentView
 }
 
 // fieldError is one entry of the error summary, linked to the input it is about.

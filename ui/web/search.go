@@ -65,7 +65,7 @@ func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	return h.timeline(w, r, timelineKind{
-		section: "search", heading: "#" + tag,
+		section: "search", heading: "#" + tag, query: publicQuery,
 		intro: "Public posts with the hashtag #" + tag + ", newest first.",
 		empty: "No posts with #" + tag + " yet.",
 		load: func(h *Handler, r *http.Request, acct *activitypub.Account, p activitypub.Page) ([]*activitypub.Status, error) {

@@ -71,6 +71,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pr := h.presenter(r)
+	pr.query.Filter = activitypub.FilterThread
 	tv := threadView{Post: p}
 	tv.Post.Focus = true
 	if tv.Ancestors, err = pr.posts(ctx, anc); err != nil {

@@ -24,12 +24,18 @@ type timelineView struct {
 
 type timelineKind struct {
 	section, heading, intro, empty string
+	// query picks the viewer's filters that apply (and keeps exclusive lists out of home).
+	query activitypub.ViewQuery
 	load                           func(h *Handler, r *http.Request, acct *activitypub.Account, p activitypub.Page) ([]*activitypub.Status, error)
 }
+
+// publicQuery applies the viewer's public-timeline filters.
+var publicQuery = activitypub.ViewQuery{Filter: activitypub.FilterPublic, DropHidden: true}
 
 var (
 	homeTimeline = timelineKind{
 		section: "home", heading: "Home",
+		query: activitypub.ViewQuery{Filter: activitypub.FilterHome, DropHidden: true, Home: true},
 		intro: "Posts from you and the people you follow, newest first.",
 		empty: "Nothing here yet. Find people to follow, or write the first post.",
 		load: func(h *Handler, r *http.Request, acct *activitypub.Account, p activitypub.Page) ([]*activitypub.Status, error) {
@@ -38,6 +44,7 @@ var (
 	}
 	localTimeline = timelineKind{
 		section: "local", heading: "This council",
+		query: publicQuery,
 		intro: "Public posts by everyone at this council.",
 		empty: "Nobody at this council has posted yet.",
 		load: func(h *Handler, r *http.Request, acct *activitypub.Account, p activitypub.Page) ([]*activitypub.Status, error) {
@@ -46,6 +53,7 @@ var (
 	}
 	federatedTimeline = timelineKind{
 		section: "federated", heading: "Federated",
+		query: publicQuery,
 		intro: "Public posts from this council and the other servers it knows.",
 		empty: "No public posts yet.",
 		load: func(h *Handler, r *http.Request, acct *activitypub.Account, p activitypub.Page) ([]*activitypub.Status, error) {
@@ -78,7 +86,9 @@ func (h *Handler) timeline(w http.ResponseWriter, r *http.Request, k timelineKin
 	if err != nil {
 		return err
 	}
-	posts, err := h.presenter(r).posts(r.Context(), sts)
+	pr := h.presenter(r)
+	pr.query = k.query
+	posts, err := pr.posts(r.Context(), sts)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,10 @@ type Options struct {
 	RequestID func(ctx context.Context) string
 	// Media, when set, lets the compose form attach images.
 	Media *activitypub.MediaService
+	// Views is the read model every list of posts is rendered from. Required.
+	Views *activitypub.Views
+	// Markers keeps the notifications read marker behind the unread count; optional.
+	Markers *activitypub.Markers
 	// Preview renders the compose form's Markdown preview; the same renderer the service posts
 	// with. Without it the preview shows the text as typed.
 	Preview activitypub.Renderer
@@ -43,14 +47,15 @@ type Handler struct {
 	media     *activitypub.MediaService
 	preview   activitypub.Renderer
 	markers   *activitypub.Markers
+	views     *activitypub.Views
 	live      *liveHub
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
 // broken template fails at start-up rather than on the first request.
 func New(o Options) (*Handler, error) {
-	if o.Service == nil {
-		return nil, errors.New("web.New: Service is required")
+	if o.Service == nil || o.Views == nil {
+		return nil, errors.New("web.New: Service and Views are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -66,13 +71,8 @@ func New(o Options) (*Handler, error) {
 		media:     o.Media,
 		preview:   o.Preview,
 		live:      newLiveHub(),
-	}
-	if ms, ok := o.Service.Store().(activitypub.MarkerStore); ok {
-		m, err := activitypub.NewMarkers(o.Service, ms)
-		if err != nil {
-			return nil, err
-		}
-		h.markers = m
+		markers:   o.Markers,
+		views:     o.Views,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {

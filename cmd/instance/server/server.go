@@ -16,13 +16,14 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	filemedia "github.com/guildhall/guildhall/adapters/media"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/ui/mastoapi"
-	filemedia "github.com/guildhall/guildhall/ui/media"
-	"github.com/guildhall/guildhall/ui/password"
 	"github.com/guildhall/guildhall/ui/web"
 )
 
@@ -83,7 +84,7 @@ func (in *Instance) prepare(ctx context.Context) error {
 	if err := in.Store.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
-	render, err := content.NewDomain(in.Config.Scheme() + "://" + in.Config.Host)
+	render, err := markdown.NewDomain(in.Config.Scheme()+"://"+in.Config.Host, content.NewSanitizer())
 	if err != nil {
 		return err
 	}
@@ -159,19 +160,28 @@ func (in *Instance) routes() (http.Handler, error) {
 	if limit == 0 {
 		limit = math.MaxInt32 // unlimited: benchmarks and closed networks
 	}
+	prefs, err := in.preferences()
+	if err != nil {
+		return nil, err
+	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
-		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute})
+		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute,
+		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
 	if err != nil {
 		return nil, err
 	}
 	in.API = api
-	preview, err := content.NewDomain(in.Service.BaseURL())
+	preview, err := markdown.NewDomain(in.Service.BaseURL(), content.NewSanitizer())
+	if err != nil {
+		return nil, err
+	}
+	views, err := activitypub.NewViews(in.Service, prefs.filters, prefs.lists)
 	if err != nil {
 		return nil, err
 	}
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
-		RequestID: RequestID, Media: in.Media, Preview: preview,
+		RequestID: RequestID, Media: in.Media, Preview: preview, Views: views, Markers: prefs.markers,
 	})
 	if err != nil {
 		return nil, err
@@ -287,3 +297,28 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 
 // Close releases the database.
 func (in *Instance) Close() error { return in.Store.Close() }
+
+// preferenceAreas are the per-user preference use cases the surfaces share.
+type preferenceAreas struct {
+	lists         *activitypub.Lists
+	markers       *activitypub.Markers
+	filters       *activitypub.Filters
+	conversations *activitypub.Conversations
+}
+
+// preferences builds the preference use cases over the instance's store.
+func (in *Instance) preferences() (preferenceAreas, error) {
+	var p preferenceAreas
+	var err error
+	if p.lists, err = activitypub.NewLists(in.Service, in.Store); err != nil {
+		return p, err
+	}
+	if p.markers, err = activitypub.NewMarkers(in.Service, in.Store); err != nil {
+		return p, err
+	}
+	if p.filters, err = activitypub.NewFilters(in.Service, in.Store); err != nil {
+		return p, err
+	}
+	p.conversations, err = activitypub.NewConversations(in.Service, in.Store)
+	return p, err
+}
