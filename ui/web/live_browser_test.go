@@ -12,9 +12,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/cmd/instance/server"
 	"github.com/guildhall/guildhall/federation/fedtest"
-	"github.com/guildhall/guildhall/adapters/password"
 )
 
 // startInstance runs a whole Guildhall (federation, delivery workers, web UI) on a fresh SQLite

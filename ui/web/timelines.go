@@ -26,7 +26,7 @@ type timelineKind struct {
 	section, heading, intro, empty string
 	// query picks the viewer's filters that apply (and keeps exclusive lists out of home).
 	query activitypub.ViewQuery
-	load                           func(h *Handler, r *http.Request, acct *activitypub.Account, p activitypub.Page) ([]*activitypub.Status, error)
+	load  func(h *Handler, r *http.Request, acct *activitypub.Account, p activitypub.Page) ([]*activitypub.Status, error)
 }
 
 // publicQuery applies the viewer's public-timeline filters.
