@@ -202,7 +202,7 @@ func TestBrowserPosting(t *testing.T) {
 	b.checkA11y("settings with an error")
 	b.step("search", chromedp.Navigate(e.base()+"/search?q=gritting"), chromedp.WaitVisible(css("#search-posts-heading")))
 	b.checkA11y("search results")
-	for _, path := range []string{"/local", "/federated", "/compose", "/tags/gritting"} {
+	for _, path := range []string{"/local", "/federated", "/compose", "/tags/gritting", "/bookmarks"} {
 		b.step("open "+path, chromedp.Navigate(e.base()+path), chromedp.WaitVisible(css("h1")))
 		b.checkA11y(path)
 	}

@@ -21,6 +21,7 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "notifications", Href: "/notifications", Label: "Notifications", Unread: true},
 		{Section: "compose", Href: "/compose", Label: "Write a post"},
 		{Section: "search", Href: "/search", Label: "Search"},
+		{Section: "bookmarks", Href: "/bookmarks", Label: "Bookmarks"},
 		{Section: "follow", Href: "/follow", Label: "Find people"},
 		{Section: "settings", Href: "/settings", Label: "Settings"},
 	}

@@ -73,3 +73,35 @@ func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) error {
 		},
 	})
 }
+
+// bookmarks lists the posts the person bookmarked, newest bookmark first.
+func (h *Handler) bookmarks(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	acct := AccountFrom(ctx)
+	if acct == nil {
+		return redirect(w, r, signInURL(r))
+	}
+	cursors, ids, err := h.svc.Bookmarks(ctx, acct, activitypub.Page{MaxID: r.URL.Query().Get("max_id"), Limit: pageSize})
+	if err != nil {
+		return err
+	}
+	sts, err := h.svc.StatusesByIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	visible, err := h.visibleOnly(ctx, acct, sts)
+	if err != nil {
+		return err
+	}
+	posts, err := h.presenter(r).posts(ctx, visible)
+	if err != nil {
+		return err
+	}
+	tv := timelineView{Heading: "Bookmarks", Intro: "Posts you bookmarked, most recent first.", Posts: posts,
+		Empty: "You have not bookmarked anything yet. Use a post's Bookmark button to keep it here.",
+		Compose: h.newCompose(r.URL.Path, true)}
+	if len(cursors) == pageSize {
+		tv.Older = "/bookmarks?max_id=" + cursors[len(cursors)-1]
+	}
+	return h.render(w, r, http.StatusOK, "timeline", view{Title: "Bookmarks", Section: "bookmarks", Page: tv})
+}

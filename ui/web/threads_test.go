@@ -71,6 +71,7 @@ func TestPostButtons(t *testing.T) {
 	}
 	p := e.get(c, href)
 	p.wantBody(t, ">Unlike<", ">Undo boost<", ">Remove bookmark<")
+	e.get(c, "/bookmarks").wantBody(t, "<h1>Bookmarks</h1>", `id="post-`+st.ID+`"`)
 
 	e.post(c, href+"/like", url.Values{"csrf_token": {token}, "undo": {"1"}}).wantRedirect(t, href+"#post-"+st.ID)
 	flags, _ = e.store.ViewerState(t.Context(), amira.Actor.ID, []string{st.ID})
