@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/password"
@@ -300,25 +301,25 @@ func (in *Instance) Close() error { return in.Store.Close() }
 
 // preferenceAreas are the per-user preference use cases the surfaces share.
 type preferenceAreas struct {
-	lists         *activitypub.Lists
-	markers       *activitypub.Markers
-	filters       *activitypub.Filters
-	conversations *activitypub.Conversations
+	lists         *preferences.Lists
+	markers       *preferences.Markers
+	filters       *preferences.Filters
+	conversations *preferences.Conversations
 }
 
 // preferences builds the preference use cases over the instance's store.
 func (in *Instance) preferences() (preferenceAreas, error) {
 	var p preferenceAreas
 	var err error
-	if p.lists, err = activitypub.NewLists(in.Service, in.Store); err != nil {
+	if p.lists, err = preferences.NewLists(in.Service, in.Store); err != nil {
 		return p, err
 	}
-	if p.markers, err = activitypub.NewMarkers(in.Service, in.Store); err != nil {
+	if p.markers, err = preferences.NewMarkers(in.Service, in.Store); err != nil {
 		return p, err
 	}
-	if p.filters, err = activitypub.NewFilters(in.Service, in.Store); err != nil {
+	if p.filters, err = preferences.NewFilters(in.Service, in.Store); err != nil {
 		return p, err
 	}
-	p.conversations, err = activitypub.NewConversations(in.Service, in.Store)
+	p.conversations, err = preferences.NewConversations(in.Service, in.Store)
 	return p, err
 }
