@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // The shared components (templates/components.html) are what other areas of the UI build on: a
@@ -142,11 +143,11 @@ func (h *Handler) notificationsMarker(ctx context.Context, acct *activitypub.Acc
 	if h.markers == nil {
 		return "", nil
 	}
-	ms, err := h.markers.Get(ctx, acct, []string{activitypub.MarkerNotifications})
+	ms, err := h.markers.Get(ctx, acct, []string{preferences.MarkerNotifications})
 	if err != nil {
 		return "", fmt.Errorf("markers: %w", err)
 	}
-	if m := ms[activitypub.MarkerNotifications]; m != nil {
+	if m := ms[preferences.MarkerNotifications]; m != nil {
 		return m.LastReadID, nil
 	}
 	return "", nil

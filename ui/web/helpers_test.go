@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/password"
@@ -92,15 +93,15 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lists, err := activitypub.NewLists(svc, st)
+	lists, err := preferences.NewLists(svc, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	filters, err := activitypub.NewFilters(svc, st)
+	filters, err := preferences.NewFilters(svc, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	markers, err := activitypub.NewMarkers(svc, st)
+	markers, err := preferences.NewMarkers(svc, st)
 	if err != nil {
 		t.Fatal(err)
 	}

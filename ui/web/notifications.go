@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // notificationView is one line of the notifications page.
@@ -63,7 +64,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 		nv.Older = "/notifications?max_id=" + url.QueryEscape(ns[len(ns)-1].ID)
 	}
 	if maxID == "" && len(ns) > 0 && ns[0].ID > lastRead && h.markers != nil {
-		if _, err := h.markers.Save(ctx, acct, map[string]string{activitypub.MarkerNotifications: ns[0].ID}); err != nil {
+		if _, err := h.markers.Save(ctx, acct, map[string]string{preferences.MarkerNotifications: ns[0].ID}); err != nil {
 			return err
 		}
 	}

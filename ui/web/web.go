@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // Options configures a Handler. Service is required.
@@ -29,7 +30,7 @@ type Options struct {
 	// Views is the read model every list of posts is rendered from. Required.
 	Views *activitypub.Views
 	// Markers keeps the notifications read marker behind the unread count; optional.
-	Markers *activitypub.Markers
+	Markers *preferences.Markers
 	// Preview renders the compose form's Markdown preview; the same renderer the service posts
 	// with. Without it the preview shows the text as typed.
 	Preview activitypub.Renderer
@@ -46,7 +47,7 @@ type Handler struct {
 	cop       *http.CrossOriginProtection
 	media     *activitypub.MediaService
 	preview   activitypub.Renderer
-	markers   *activitypub.Markers
+	markers   *preferences.Markers
 	views     *activitypub.Views
 	live      *liveHub
 }
