@@ -187,7 +187,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	in.Service.SetEvents(events{fed: fed, hub: api.Events(), web: wh.Events()})
+	in.Service.SetEvents(events{fed: fed, hub: api.Events(), web: wh.Events(), media: in.Media, log: in.log})
 	fed.Routes(r)
 	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
 	api.Routes(r)
@@ -233,17 +233,26 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 }
 
 // events routes domain events: outbox records wake the delivery workers, the rest go to the
-// streaming hub.
+// streaming hub; a deleted status's media files are removed first (events are published after
+// the deletion commits; the maintenance loop sweeps up whatever this misses).
 type events struct {
-	fed *federation.Federation
-	hub activitypub.Events
-	web activitypub.Events // the web UI's live updates
+	fed   *federation.Federation
+	hub   activitypub.Events
+	web   activitypub.Events // the web UI's live updates
+	media *activitypub.MediaService
+	log   *slog.Logger
 }
 
 func (e events) Publish(ctx context.Context, ev activitypub.Event) {
 	if ev.Type == activitypub.EventOutbox {
 		e.fed.Notify()
 		return
+	}
+	if ev.Type == "delete" && ev.StatusID != "" && e.media != nil {
+		// Not cancelled with the request: a client that hangs up must not leave the files.
+		if _, err := e.media.CleanDeletedStatusMedia(context.WithoutCancel(ctx), ev.StatusID, 0); err != nil {
+			e.log.WarnContext(ctx, "media of a deleted status kept until the next sweep", "status", ev.StatusID, "err", err)
+		}
 	}
 	if e.hub != nil {
 		e.hub.Publish(ctx, ev)
