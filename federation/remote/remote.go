@@ -162,3 +162,8 @@ func stripFragment(uri string) string {
 	}
 	return uri
 }
+
+// ForgetKeys empties the verified-key cache, so every key is read from the store again. Call it
+// when another process changed an actor (a rotated key, a deletion, a suspension): the store is
+// the truth, and the cache would otherwise trust the old key for up to KeyCacheTTL.
+func (d *Dereferencer) ForgetKeys() { d.keys.clear() }

@@ -50,10 +50,14 @@ type Instance struct {
 	Handler http.Handler
 	Fed     *federation.Federation
 	API     *mastoapi.Handler
+	Web     *web.Handler
 	Media   *activitypub.MediaService
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
+	// cluster relays events and cache changes between processes sharing a PostgreSQL database;
+	// nil on SQLite.
+	cluster *cluster
 }
 
 // Open opens and migrates the database, builds the domain service and makes sure the instance
@@ -123,6 +127,10 @@ func New(ctx context.Context, cfg Config, o Options) (*Instance, error) {
 		in.Close()
 		return nil, err
 	}
+	if err := in.joinCluster(ctx); err != nil {
+		in.Close()
+		return nil, err
+	}
 	return in, nil
 }
 
@@ -141,15 +149,15 @@ func (in *Instance) routes() (http.Handler, error) {
 
 	fed, err := federation.New(federation.Options{
 		Service: in.Service, Store: in.Store, Logger: in.log, Version: Version,
-		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.opts.Delivery,
+		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.deliveryOptions(),
 	})
 	if err != nil {
 		return nil, err
 	}
 	in.Fed = fed
-	files, err := filemedia.NewDirFileStore(in.Config.MediaDir, in.Service.BaseURL())
+	files, serveFiles, err := in.mediaFiles()
 	if err != nil {
-		return nil, fmt.Errorf("media directory: %w", err)
+		return nil, err
 	}
 	in.Media, err = activitypub.NewMediaService(in.Service, activitypub.MediaOptions{
 		Store: in.Store, Files: files, Processor: filemedia.Processor{},
@@ -166,7 +174,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		return nil, err
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
-		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute,
+		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
 		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
 	if err != nil {
 		return nil, err
@@ -187,9 +195,10 @@ func (in *Instance) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	in.Web = wh
 	in.Service.SetEvents(events{fed: fed, hub: api.Events(), web: wh.Events(), media: in.Media, log: in.log})
 	fed.Routes(r)
-	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix(filemedia.PathPrefix).Handler(serveFiles).Methods(http.MethodGet, http.MethodHead)
 	api.Routes(r)
 	wh.Routes(r)
 	r.NotFoundHandler = wh.NotFound()
@@ -241,18 +250,30 @@ type events struct {
 	web   activitypub.Events // the web UI's live updates
 	media *activitypub.MediaService
 	log   *slog.Logger
+	// cluster, when several processes share the database, tells the others too.
+	cluster *cluster
 }
 
 func (e events) Publish(ctx context.Context, ev activitypub.Event) {
-	if ev.Type == activitypub.EventOutbox {
-		e.fed.Notify()
-		return
-	}
 	if ev.Type == "delete" && ev.StatusID != "" && e.media != nil {
 		// Not cancelled with the request: a client that hangs up must not leave the files.
+		// Only the producing process cleans; the others just stream the delete.
 		if _, err := e.media.CleanDeletedStatusMedia(context.WithoutCancel(ctx), ev.StatusID, 0); err != nil {
 			e.log.WarnContext(ctx, "media of a deleted status kept until the next sweep", "status", ev.StatusID, "err", err)
 		}
+	}
+	if e.cluster != nil {
+		e.cluster.Publish(ev)
+	}
+	e.local(ctx, ev)
+}
+
+// local hands an event to this process's workers or streaming hub; events relayed from other
+// processes come in here.
+func (e events) local(ctx context.Context, ev activitypub.Event) {
+	if ev.Type == activitypub.EventOutbox {
+		e.fed.Notify()
+		return
 	}
 	if e.hub != nil {
 		e.hub.Publish(ctx, ev)
@@ -305,8 +326,11 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 	return nil
 }
 
-// Close releases the database.
-func (in *Instance) Close() error { return in.Store.Close() }
+// Close releases the database (and the cluster's connection to it).
+func (in *Instance) Close() error {
+	in.leaveCluster()
+	return in.Store.Close()
+}
 
 // preferenceAreas are the per-user preference use cases the surfaces share.
 type preferenceAreas struct {
