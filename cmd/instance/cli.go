@@ -53,6 +53,7 @@ Flags (each has an environment variable; a flag given on the command line wins):
   --delivery-lease DURATION   GUILDHALL_DELIVERY_LEASE         how long a claimed delivery is a process's before another may send it (default 5m)
   --insecure-http             GUILDHALL_INSECURE_HTTP          ids and links use http:// (development and tests only)
   --allow-private-networks    GUILDHALL_ALLOW_PRIVATE_NETWORKS permit outgoing requests to loopback/private addresses
+  --authorized-fetch          GUILDHALL_AUTHORIZED_FETCH       every ActivityPub GET must be signed by a non-blocked server (Mastodon's secure mode)
   --log-level LEVEL           GUILDHALL_LOG_LEVEL              debug, info, warn or error (default info)
   --log-format FORMAT         GUILDHALL_LOG_FORMAT             text or json (default text)
   --api-rate-limit N          GUILDHALL_API_RATE_LIMIT         client API requests per 5 minutes per token or address (default 300; 0 = unlimited)
@@ -116,6 +117,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 	fs.StringVar(&cfg.DebugListen, "debug-listen", "", "")
 	fs.BoolVar(&cfg.InsecureHTTP, "insecure-http", false, "")
 	fs.BoolVar(&cfg.AllowPrivateNetworks, "allow-private-networks", false, "")
+	fs.BoolVar(&cfg.AuthorizedFetch, "authorized-fetch", false, "")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "")
 	proxies := fs.String("trusted-proxies", "", "")
@@ -146,6 +148,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 		}{
 			{"insecure-http", "GUILDHALL_INSECURE_HTTP", &cfg.InsecureHTTP},
 			{"allow-private-networks", "GUILDHALL_ALLOW_PRIVATE_NETWORKS", &cfg.AllowPrivateNetworks},
+			{"authorized-fetch", "GUILDHALL_AUTHORIZED_FETCH", &cfg.AuthorizedFetch},
 		}
 		for _, b := range bools {
 			if v, ok := e.lookup(b.env); ok && !set[b.flag] {

@@ -26,6 +26,7 @@ type Config struct {
 	DebugListen          string // if set, serve Go's pprof profiles on this (loopback) address
 	InsecureHTTP         bool   // ids and links use http:// (development and tests only)
 	AllowPrivateNetworks bool   // outgoing requests may reach loopback/private addresses
+	AuthorizedFetch      bool   // every ActivityPub GET must be signed (Mastodon's secure mode)
 	LogLevel             string // debug, info, warn, error
 	LogFormat            string // text or json
 	// TrustedProxies are the networks whose X-Forwarded-For is believed when finding a client's

@@ -40,6 +40,33 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Delivery tunes the delivery workers (tests shorten the retry backoff).
 	Delivery delivery.Options
+	// Timeouts bound slow clients; zero fields take the production values (DefaultTimeouts).
+	Timeouts Timeouts
+}
+
+// Timeouts bound how long a client may hold a connection without progress (RES-07): a slowloris
+// that drips its headers, its body, or sits idle is cut off, so it cannot pile up descriptors.
+// There is no write timeout: streaming responses (SSE) last as long as the client listens.
+type Timeouts struct {
+	ReadHeader time.Duration // to receive the request line and headers
+	Read       time.Duration // to receive the whole request, body included
+	Idle       time.Duration // between requests on a kept-alive connection
+}
+
+// DefaultTimeouts are the production values.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Idle: 120 * time.Second}
+
+func (t Timeouts) withDefaults() Timeouts {
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = DefaultTimeouts.ReadHeader
+	}
+	if t.Read <= 0 {
+		t.Read = DefaultTimeouts.Read
+	}
+	if t.Idle <= 0 {
+		t.Idle = DefaultTimeouts.Idle
+	}
+	return t
 }
 
 // Instance is one running Guildhall: its store, service and HTTP handler.
@@ -150,6 +177,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	fed, err := federation.New(federation.Options{
 		Service: in.Service, Store: in.Store, Logger: in.log, Version: Version,
 		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.deliveryOptions(),
+		AuthorizedFetch: in.Config.AuthorizedFetch,
 	})
 	if err != nil {
 		return nil, err
@@ -202,7 +230,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	api.Routes(r)
 	wh.Routes(r)
 	r.NotFoundHandler = wh.NotFound()
-	return observe(in.log, in.metrics, clientAddress(in.Config.TrustedProxies, recoverPanics(in.log, r))), nil
+	return observe(in.log, in.metrics, clientAddress(in.Config.TrustedProxies, recoverPanics(in.log, answerOversized(r)))), nil
 }
 
 func (in *Instance) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -286,11 +314,12 @@ func (e events) local(ctx context.Context, ev activitypub.Event) {
 // Serve runs the HTTP server on ln until ctx is cancelled, then shuts down gracefully: in-flight
 // requests get up to grace to finish.
 func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	to := in.opts.Timeouts.withDefaults()
 	srv := &http.Server{
 		Handler:           in.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: to.ReadHeader,
+		ReadTimeout:       to.Read,
+		IdleTimeout:       to.Idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(in.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
