@@ -2,7 +2,9 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
 )
@@ -35,8 +37,8 @@ func (h *Handler) checkCSRF(mode csrfMode, next handlerFunc) handlerFunc {
 		return next
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := r.ParseForm(); err != nil {
-			return activitypub.E("web.form", activitypub.Invalid, "the form could not be read")
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		var ok bool
 		switch mode {
@@ -52,6 +54,25 @@ func (h *Handler) checkCSRF(mode csrfMode, next handlerFunc) handlerFunc {
 		}
 		return next(w, r)
 	}
+}
+
+// parseForm reads an urlencoded or multipart form; a multipart one (the compose form with its
+// images) keeps up to 1 MiB in memory and spills the rest to temporary files.
+func parseForm(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return activitypub.E("web.form", activitypub.Invalid, "the form is too large: choose smaller images")
+	}
+	if err != nil {
+		return activitypub.E("web.form", activitypub.Invalid, "the form could not be read")
+	}
+	return nil
 }
 
 // sessionTokenOK says whether a parsed form carries the signed-in session's CSRF token.
@@ -95,11 +116,15 @@ func (h *Handler) newCrossOriginProtection() (*http.CrossOriginProtection, error
 	return cop, nil
 }
 
-// limitBody caps request bodies before anything parses them.
-func limitBody(next http.Handler) http.Handler {
+// limitBody caps request bodies before anything parses them; max is maxFormBytes unless a route
+// takes files.
+func limitBody(max int64, next http.Handler) http.Handler {
+	if max <= 0 {
+		max = maxFormBytes
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, max)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,7 +19,11 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/password"
+	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 	"github.com/guildhall/guildhall/ui/web"
@@ -35,8 +40,9 @@ var testKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.Gener
 
 // env is one running web UI over a fresh SQLite store and the real domain service.
 type env struct {
-	t          *testing.T
+	t          testing.TB
 	srv        *httptest.Server
+	handler    http.Handler
 	svc        *activitypub.Service
 	store      *storage.Store
 	client     *http.Client
@@ -45,9 +51,12 @@ type env struct {
 
 type envOptions struct {
 	secure bool // serve over TLS with SecureCookies
+	// host, when set, is the public host name (with the listener's port added), for browser
+	// tests that must run on a real-looking origin rather than 127.0.0.1.
+	host string
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	st := storagetest.OpenSQLite(t)
 	srv := httptest.NewUnstartedServer(nil)
@@ -55,23 +64,63 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if o.secure {
 		scheme = "https"
 	}
+	host := srv.Listener.Addr().String()
+	if o.host != "" {
+		_, port, _ := net.SplitHostPort(host)
+		host = o.host + ":" + port
+	}
+	render, err := markdown.NewDomain(scheme+"://"+host, content.NewSanitizer())
+	if err != nil {
+		t.Fatal(err)
+	}
 	svc, err := activitypub.NewService(activitypub.Options{
-		Host: srv.Listener.Addr().String(), Scheme: scheme, Store: st,
+		Host: host, Scheme: scheme, Store: st,
 		Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
 		Logger:    slog.New(slog.DiscardHandler),
 		NewKey:    testKey,
+		Renderer:  render,
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filemedia.NewDirFileStore(t.TempDir(), svc.BaseURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	media, err := activitypub.NewMediaService(svc, activitypub.MediaOptions{
+		Store: st, Files: files, Processor: filemedia.Processor{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists, err := preferences.NewLists(svc, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filters, err := preferences.NewFilters(svc, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	markers, err := preferences.NewMarkers(svc, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	views, err := activitypub.NewViews(svc, filters, lists)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.New(web.Options{
+		Views: views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
+		Media:     media, Preview: render,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.SetEvents(h.Events())
 	r := mux.NewRouter()
+	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
 	h.Routes(r)
 	r.NotFoundHandler = h.NotFound()
 	srv.Config.Handler = r
@@ -86,12 +135,12 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err != nil || token == "" {
 		t.Fatalf("PrepareSetup = %q, %v", token, err)
 	}
-	return &env{t: t, srv: srv, svc: svc, store: st, client: newClient(t, srv), setupToken: token}
+	return &env{t: t, srv: srv, handler: r, svc: svc, store: st, client: newClient(t, srv), setupToken: token}
 }
 
 // newClient is a browser stand-in: it keeps cookies and does not follow redirects, so tests see
 // each 303 and its Location.
-func newClient(t *testing.T, srv *httptest.Server) *http.Client {
+func newClient(t testing.TB, srv *httptest.Server) *http.Client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +200,7 @@ func (e *env) formRequest(path string, form url.Values) *http.Request {
 var csrfPattern = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // csrf is the token of the first form on a page.
-func (p page) csrf(t *testing.T) string {
+func (p page) csrf(t testing.TB) string {
 	t.Helper()
 	m := csrfPattern.FindStringSubmatch(p.body)
 	if m == nil {
@@ -160,14 +209,14 @@ func (p page) csrf(t *testing.T) string {
 	return m[1]
 }
 
-func (p page) wantStatus(t *testing.T, want int) {
+func (p page) wantStatus(t testing.TB, want int) {
 	t.Helper()
 	if p.StatusCode != want {
 		t.Fatalf("%s %s: status %d, want %d\n%s", p.Request.Method, p.Request.URL.Path, p.StatusCode, want, p.body)
 	}
 }
 
-func (p page) wantRedirect(t *testing.T, location string) {
+func (p page) wantRedirect(t testing.TB, location string) {
 	t.Helper()
 	p.wantStatus(t, http.StatusSeeOther)
 	if got := p.Header.Get("Location"); got != location {
@@ -175,7 +224,7 @@ func (p page) wantRedirect(t *testing.T, location string) {
 	}
 }
 
-func (p page) wantBody(t *testing.T, substrings ...string) {
+func (p page) wantBody(t testing.TB, substrings ...string) {
 	t.Helper()
 	for _, s := range substrings {
 		if !strings.Contains(p.body, s) {

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
 )
@@ -15,7 +16,12 @@ import (
 var templateFS embed.FS
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
-var pageNames = []string{"home", "login", "logout", "setup", "error", "oauth-authorize", "oauth-code"}
+// Pages added by other areas (groups, governance) append their names here and get the same
+// layout, navigation and components.
+var pageNames = []string{"login", "logout", "setup", "error",
+	"timeline", "compose", "thread", "edit", "history", "profile", "people", "follow", "delete",
+	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
+	"oauth-authorize", "oauth-code"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -32,6 +38,16 @@ type view struct {
 	// Message and RequestID are for the error page.
 	Message   string
 	RequestID string
+	// Section is the navigation entry of the page, marked aria-current.
+	Section string
+	// Unread is the number of unread notifications shown in the navigation.
+	Unread int
+	// Return is this page's own address, for forms that come back to it.
+	Return string
+	// Nav is the main navigation, for signed-in pages.
+	Nav []navItem
+	// Page is the page's own data (timeline, thread, profile…).
+	Page any
 	// Consent is for the OAuth authorisation pages.
 	Consent *consentView
 }
@@ -95,6 +111,14 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"asset":        a.url,
 		"passwordHint": func() string { return passwordHint },
+		"datetime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"when":         func(t time.Time) string { return humanTime(time.Now(), t) },
+		"plural":       plural,
+		"compose":      func(v view, c composeView) composeArgs { return composeArgs{V: v, C: c} },
+		"postArgs":     func(v view, p postView) postArgs { return postArgs{CSRF: v.CSRF, Return: v.Return, P: p} },
+		"inc":          func(i int) int { return i + 1 },
+		"visibilities": func() []visibilityOption { return visibilityOptions },
+		"maxChars":     func() int { return activitypub.MaxStatusChars },
 		// field builds an input from the view, so templates cannot forget the label, the error
 		// or the rule that passwords are never echoed.
 		"field": func(v view, id, label, typ, autocomplete, hint string) input {
@@ -109,7 +133,7 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
-			"templates/layout.html", "templates/"+name+".html")
+			"templates/layout.html", "templates/components.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
 		}
@@ -127,6 +151,15 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	v.Account = AccountFrom(r.Context())
 	v.Domain = h.svc.Domain()
+	if v.Return == "" {
+		v.Return = safeNext(r.URL.RequestURI())
+	}
+	if v.Account != nil {
+		v.Nav = navigation(v.Account)
+		if name != "error" {
+			v.Unread = h.unreadCount(r.Context(), v.Account)
+		}
+	}
 	if v.CSRF == "" {
 		if s := sessionFrom(r.Context()); s != nil {
 			v.CSRF = s.CSRFToken

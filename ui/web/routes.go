@@ -14,12 +14,14 @@ type route struct {
 	csrf csrfMode
 	// anonymous routes skip the session lookup: static files need no database round trip.
 	anonymous bool
-	handle    handlerFunc
+	// maxBody overrides maxFormBytes for forms that carry files.
+	maxBody int64
+	handle  handlerFunc
 }
 
 // routes is every page of the web UI, in one list, so what the UI exposes can be read at a glance.
 func (h *Handler) routes() []route {
-	return []route{
+	return append([]route{
 		{method: http.MethodGet, path: "/", handle: h.home},
 		{method: http.MethodGet, path: "/setup", handle: h.setupForm},
 		{method: http.MethodPost, path: "/setup", csrf: csrfCookie, handle: h.setup},
@@ -31,7 +33,7 @@ func (h *Handler) routes() []route {
 		{method: http.MethodGet, path: "/oauth/authorize", handle: h.authorizeForm},
 		// The handler checks the session's CSRF token itself, after requiring the session.
 		{method: http.MethodPost, path: "/oauth/authorize", handle: h.authorize},
-	}
+	}, h.postRoutes()...)
 }
 
 // Routes registers the web UI on r. It adds no catch-all: the router is shared with the other
@@ -60,5 +62,5 @@ func (h *Handler) chain(rt route) http.Handler {
 	if !rt.anonymous {
 		fn = h.withSession(fn)
 	}
-	return securityHeaders(limitBody(h.cop.Handler(h.adapt(fn))))
+	return securityHeaders(limitBody(rt.maxBody, h.cop.Handler(h.adapt(fn))))
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // Options configures a Handler. Service is required.
@@ -24,6 +25,15 @@ type Options struct {
 	// RequestID, when set, returns the id the server's middleware gave the request, so a person
 	// who hits a 500 can quote something an operator can find in the logs.
 	RequestID func(ctx context.Context) string
+	// Media, when set, lets the compose form attach images.
+	Media *activitypub.MediaService
+	// Views is the read model every list of posts is rendered from. Required.
+	Views *activitypub.Views
+	// Markers keeps the notifications read marker behind the unread count; optional.
+	Markers *preferences.Markers
+	// Preview renders the compose form's Markdown preview; the same renderer the service posts
+	// with. Without it the preview shows the text as typed.
+	Preview activitypub.Renderer
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -35,13 +45,18 @@ type Handler struct {
 	pages     map[string]*template.Template
 	assets    *assets
 	cop       *http.CrossOriginProtection
+	media     *activitypub.MediaService
+	preview   activitypub.Renderer
+	markers   *preferences.Markers
+	views     *activitypub.Views
+	live      *liveHub
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
 // broken template fails at start-up rather than on the first request.
 func New(o Options) (*Handler, error) {
-	if o.Service == nil {
-		return nil, errors.New("web.New: Service is required")
+	if o.Service == nil || o.Views == nil {
+		return nil, errors.New("web.New: Service and Views are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -54,6 +69,11 @@ func New(o Options) (*Handler, error) {
 		log:       o.Logger,
 		secure:    o.SecureCookies,
 		requestID: o.RequestID,
+		media:     o.Media,
+		preview:   o.Preview,
+		live:      newLiveHub(),
+		markers:   o.Markers,
+		views:     o.Views,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {

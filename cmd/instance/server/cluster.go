@@ -288,7 +288,7 @@ func (in *Instance) joinCluster(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cluster: %w", err)
 	}
-	ev := events{fed: in.Fed, hub: in.API.Events(), media: in.Media, log: in.log}
+	ev := events{fed: in.Fed, hub: in.API.Events(), web: in.Web.Events(), media: in.Media, log: in.log}
 	in.cluster = newCluster(bus, in.Store, in.log, ev.local, in.Fed.Notify)
 	ev.cluster = in.cluster
 	in.Service.SetEvents(ev)

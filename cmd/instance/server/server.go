@@ -78,6 +78,7 @@ type Instance struct {
 	Handler http.Handler
 	Fed     *federation.Federation
 	API     *mastoapi.Handler
+	Web     *web.Handler
 	Media   *activitypub.MediaService
 	Groups  *groups.Groups
 	log     *slog.Logger
@@ -214,18 +215,26 @@ func (in *Instance) routes() (http.Handler, error) {
 		return nil, err
 	}
 	in.API = api
-	in.Service.SetEvents(events{fed: fed, hub: api.Events(), media: in.Media, log: in.log})
-	fed.Routes(r)
-	r.PathPrefix(filemedia.PathPrefix).Handler(serveFiles).Methods(http.MethodGet, http.MethodHead)
-	api.Routes(r)
-
+	preview, err := markdown.NewDomain(in.Service.BaseURL(), content.NewSanitizer())
+	if err != nil {
+		return nil, err
+	}
+	views, err := activitypub.NewViews(in.Service, prefs.filters, prefs.lists)
+	if err != nil {
+		return nil, err
+	}
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
-		RequestID: RequestID,
+		RequestID: RequestID, Media: in.Media, Preview: preview, Views: views, Markers: prefs.markers,
 	})
 	if err != nil {
 		return nil, err
 	}
+	in.Web = wh
+	in.Service.SetEvents(events{fed: fed, hub: api.Events(), web: wh.Events(), media: in.Media, log: in.log})
+	fed.Routes(r)
+	r.PathPrefix(filemedia.PathPrefix).Handler(serveFiles).Methods(http.MethodGet, http.MethodHead)
+	api.Routes(r)
 	wh.Routes(r)
 	r.NotFoundHandler = wh.NotFound()
 	return observe(in.log, in.metrics, clientAddress(in.Config.TrustedProxies, recoverPanics(in.log, answerOversized(r)))), nil
@@ -273,6 +282,7 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 type events struct {
 	fed   *federation.Federation
 	hub   activitypub.Events
+	web   activitypub.Events // the web UI's live updates
 	media *activitypub.MediaService
 	log   *slog.Logger
 	// cluster, when several processes share the database, tells the others too.
@@ -302,6 +312,9 @@ func (e events) local(ctx context.Context, ev activitypub.Event) {
 	}
 	if e.hub != nil {
 		e.hub.Publish(ctx, ev)
+	}
+	if e.web != nil {
+		e.web.Publish(ctx, ev)
 	}
 }
 

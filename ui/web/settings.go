@@ -1,0 +1,135 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/guildhall/guildhall/activitypub"
+)
+
+// profileForm is the profile settings form as typed.
+type profileForm struct {
+	DisplayName string
+	Note        string
+	Locked      bool
+	Fields      []fieldInput
+	Avatar      string // the current avatar, when this instance serves it
+	Images      bool
+}
+
+// fieldInput is one profile field row. Suggested names (job title, team, expertise) prefill empty
+// rows, because those are what colleagues look for.
+type fieldInput struct {
+	N           int
+	Name, Value string
+}
+
+var suggestedFields = []string{"Job title", "Team", "Expertise", ""}
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+// plainText turns the domain's sanitised field HTML back into what was typed.
+func plainText(s string) string { return html.UnescapeString(tagPattern.ReplaceAllString(s, "")) }
+
+func (h *Handler) currentProfile(acct *activitypub.Account) profileForm {
+	a := acct.Actor
+	f := profileForm{DisplayName: a.DisplayName, Note: a.SummarySource, Locked: a.ManuallyApproves, Images: h.media != nil}
+	if h.ownMedia(a.AvatarURL) {
+		f.Avatar = a.AvatarURL
+	}
+	for i := range activitypub.MaxProfileFields {
+		in := fieldInput{N: i + 1}
+		if i < len(a.Fields) {
+			in.Name, in.Value = a.Fields[i].Name, plainText(a.Fields[i].Value)
+		} else if i < len(suggestedFields) {
+			in.Name = suggestedFields[i]
+		}
+		f.Fields = append(f.Fields, in)
+	}
+	return f
+}
+
+func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
+	acct := AccountFrom(r.Context())
+	if acct == nil {
+		return redirect(w, r, signInURL(r))
+	}
+	saved := r.URL.Query().Get("saved") != ""
+	return h.render(w, r, http.StatusOK, "settings", view{Title: "Your profile", Section: "settings",
+		Page: h.currentProfile(acct), Message: map[bool]string{true: "Your profile has been saved", false: ""}[saved]})
+}
+
+// settings saves the profile. Every problem is reported on its field and nothing is saved until
+// all of them are fixed.
+func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	acct := AccountFrom(ctx)
+	f := r.PostForm
+	pf := profileForm{DisplayName: strings.TrimSpace(f.Get("display_name")), Note: strings.TrimSpace(f.Get("note")),
+		Locked: f.Get("locked") != "", Images: h.media != nil, Avatar: h.currentProfile(acct).Avatar}
+	var errs []fieldError
+	if utf8.RuneCountInString(pf.DisplayName) > activitypub.MaxDisplayNameChars {
+		errs = append(errs, fieldError{Field: "display_name", Message: fmt.Sprintf("Your name must be %d characters or fewer", activitypub.MaxDisplayNameChars)})
+	}
+	if utf8.RuneCountInString(pf.Note) > activitypub.MaxNoteChars {
+		errs = append(errs, fieldError{Field: "note", Message: fmt.Sprintf("Your bio must be %d characters or fewer", activitypub.MaxNoteChars)})
+	}
+	fields := []activitypub.Field{}
+	for i := range activitypub.MaxProfileFields {
+		in := fieldInput{N: i + 1, Name: strings.TrimSpace(f.Get(fmt.Sprintf("field_%d_name", i+1))),
+			Value: strings.TrimSpace(f.Get(fmt.Sprintf("field_%d_value", i+1)))}
+		pf.Fields = append(pf.Fields, in)
+		switch {
+		case utf8.RuneCountInString(in.Name) > activitypub.MaxFieldChars || utf8.RuneCountInString(in.Value) > activitypub.MaxFieldChars:
+			errs = append(errs, fieldError{Field: fmt.Sprintf("field_%d_value", i+1), Message: fmt.Sprintf("Field %d must be %d characters or fewer", i+1, activitypub.MaxFieldChars)})
+		case in.Value != "" && in.Name == "":
+			errs = append(errs, fieldError{Field: fmt.Sprintf("field_%d_name", i+1), Message: fmt.Sprintf("Give field %d a label", i+1)})
+		case in.Value != "":
+			fields = append(fields, activitypub.Field{Name: in.Name, Value: in.Value})
+		}
+	}
+	if len(errs) > 0 {
+		return h.render(w, r, http.StatusUnprocessableEntity, "settings", view{Title: "Your profile", Section: "settings", Errors: errs, Page: pf})
+	}
+	in := activitypub.ProfileInput{DisplayName: &pf.DisplayName, Note: &pf.Note, Locked: &pf.Locked, Fields: &fields}
+	if ferr, err := h.avatarUpload(r, acct, &in); err != nil {
+		return err
+	} else if ferr != nil {
+		return h.render(w, r, http.StatusUnprocessableEntity, "settings", view{Title: "Your profile", Section: "settings", Errors: []fieldError{*ferr}, Page: pf})
+	}
+	if _, err := h.svc.UpdateProfile(ctx, acct, in); err != nil {
+		if activitypub.KindOf(err) == activitypub.Invalid {
+			return h.render(w, r, http.StatusUnprocessableEntity, "settings", view{Title: "Your profile", Section: "settings",
+				Errors: []fieldError{{Field: "display_name", Message: sentence(activitypub.Message(err))}}, Page: pf})
+		}
+		return err
+	}
+	return redirect(w, r, "/settings?saved=1")
+}
+
+// avatarUpload stores a chosen avatar and sets it on in; a file the media service refuses is an
+// error on the field.
+func (h *Handler) avatarUpload(r *http.Request, acct *activitypub.Account, in *activitypub.ProfileInput) (*fieldError, error) {
+	if h.media == nil || r.MultipartForm == nil || len(r.MultipartForm.File["avatar"]) == 0 || r.MultipartForm.File["avatar"][0].Size == 0 {
+		return nil, nil
+	}
+	fh := r.MultipartForm.File["avatar"][0]
+	file, err := fh.Open()
+	if err != nil {
+		return nil, fmt.Errorf("web: open avatar: %w", err)
+	}
+	defer file.Close()
+	u, err := h.media.ProfileImage(r.Context(), acct, activitypub.ProfileAvatar, file)
+	if activitypub.KindOf(err) == activitypub.Invalid {
+		return &fieldError{Field: "avatar", Message: "The picture could not be used: " + activitypub.Message(err)}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	in.AvatarURL = &u
+	return nil, nil
+}
