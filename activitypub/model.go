@@ -67,10 +67,11 @@ type User struct {
 	ActorID      string
 	Email        string
 	PasswordHash string
-	Admin        bool
+	Admin        bool // kept equal to Role.Admin() by the store
 	DisabledAt   *time.Time
 	Locale       string
 	CreatedAt    time.Time
+	Registration // governance state: role, approval, email confirmation (registration.go)
 }
 
 // Account is a local user together with their actor, which is what sign-in yields.

@@ -53,6 +53,7 @@ type Service struct {
 	resolver  Resolver
 	dummyOnce sync.Once
 	dummy     string
+	gov       governance // registration, mail, two-factor, single sign-on (governance.go)
 }
 
 // NewService checks the options and returns a Service.
