@@ -180,6 +180,8 @@ type GovernanceStore interface {
 	// RevokeUserTokens revokes every OAuth token of a user.
 	RevokeUserTokens(ctx context.Context, userID string, at time.Time) error
 
+	ReportQueue
+
 	AppendAudit(ctx context.Context, e *AuditEntry) error
 	// AuditLog lists entries newest first, paged by id.
 	AuditLog(ctx context.Context, p Page) ([]*AuditEntry, error)
