@@ -24,9 +24,16 @@ type userRow struct {
 const userCols = `actor_id, email, password_hash, admin, disabled_at, locale, created_at, role,
 	approved, email_confirmed, registration_reason, invite_id`
 
-// userToRow keeps the admin column equal to the role, which older queries still read.
+// userToRow keeps the admin column and the role agreeing. Code that predates roles sets the
+// Admin flag alone, so the flag decides admin-or-not and the role refines it.
 func userToRow(u *activitypub.User) *userRow {
 	role := u.RoleOf()
+	switch {
+	case u.Admin && !role.Admin():
+		role = activitypub.RoleAdmin
+	case !u.Admin && role.Admin():
+		role = activitypub.RoleMember
+	}
 	return &userRow{
 		ActorID: u.ActorID, Email: u.Email, PasswordHash: u.PasswordHash, Admin: role.Admin(),
 		DisabledAt: msPtr(u.DisabledAt), Locale: u.Locale, CreatedAt: ms(u.CreatedAt),
