@@ -24,6 +24,8 @@ type Options struct {
 	// RequestID, when set, returns the id the server's middleware gave the request, so a person
 	// who hits a 500 can quote something an operator can find in the logs.
 	RequestID func(ctx context.Context) string
+	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
+	SSO SSO
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -35,6 +37,7 @@ type Handler struct {
 	pages     map[string]*template.Template
 	assets    *assets
 	cop       *http.CrossOriginProtection
+	sso       SSO
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -54,6 +57,7 @@ func New(o Options) (*Handler, error) {
 		log:       o.Logger,
 		secure:    o.SecureCookies,
 		requestID: o.RequestID,
+		sso:       o.SSO,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
