@@ -28,6 +28,8 @@ type Config struct {
 	// TrustedProxies are the networks whose X-Forwarded-For is believed when finding a client's
 	// address (sign-in rate limits count per address). Loopback is always trusted.
 	TrustedProxies []netip.Prefix
+	// Gov is mail and single sign-on (governance.go).
+	Gov GovConfig
 }
 
 // Defaults are what `instance serve` uses with no flags or environment.
@@ -101,7 +103,7 @@ func (c *Config) Validate() error {
 	default:
 		return &FieldError{"log-format", "GUILDHALL_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
 	}
-	return nil
+	return c.Gov.validate()
 }
 
 func validateHost(h string) (string, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/oidc"
 	"github.com/guildhall/guildhall/federation"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/delivery"
@@ -52,6 +53,7 @@ type Instance struct {
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
+	sso     *oidc.Client // single sign-on, when configured
 }
 
 // Open opens and migrates the database, builds the domain service and makes sure the instance
@@ -95,6 +97,9 @@ func (in *Instance) prepare(ctx context.Context) error {
 		return err
 	}
 	in.Service = svc
+	if err := in.setupGovernance(ctx); err != nil {
+		return err
+	}
 	if _, err := svc.EnsureInstanceActor(ctx); err != nil {
 		return fmt.Errorf("instance actor: %w", err)
 	}
@@ -172,7 +177,7 @@ func (in *Instance) routes() (http.Handler, error) {
 
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
-		RequestID: RequestID,
+		RequestID: RequestID, SSO: in.webSSO(),
 	})
 	if err != nil {
 		return nil, err
