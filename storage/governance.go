@@ -340,3 +340,9 @@ func (s *Store) AuditLog(ctx context.Context, p activitypub.Page) ([]*activitypu
 	}
 	return out, nil
 }
+
+// DeleteExpiredAccountTokens removes one-time tokens past their expiry (maintenance).
+func (s *Store) DeleteExpiredAccountTokens(ctx context.Context, now time.Time) (int64, error) {
+	n, err := s.execN(ctx, `DELETE FROM account_tokens WHERE expires_at < ?`, ms(now))
+	return n, mapErr("storage.DeleteExpiredAccountTokens", err)
+}

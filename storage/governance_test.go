@@ -64,6 +64,14 @@ func TestGovernanceStore(t *testing.T) {
 			if _, err := s.TakeAccountToken(ctx, "t1", "reset"); !activitypub.IsNotFound(err) {
 				t.Errorf("taken twice: %v", err)
 			}
+			must(t, s.CreateAccountToken(ctx, &activitypub.AccountToken{Hash: "old", UserID: a.ID, Purpose: "confirm", ExpiresAt: f.now, CreatedAt: f.now}))
+			must(t, s.CreateAccountToken(ctx, &activitypub.AccountToken{Hash: "new", UserID: a.ID, Purpose: "confirm", ExpiresAt: f.now.Add(time.Hour), CreatedAt: f.now}))
+			if n, err := s.DeleteExpiredAccountTokens(ctx, f.now.Add(time.Minute)); err != nil || n != 1 {
+				t.Errorf("DeleteExpiredAccountTokens = %d, %v; want 1", n, err)
+			}
+			if _, err := s.TakeAccountToken(ctx, "new", "confirm"); err != nil {
+				t.Errorf("live token removed: %v", err)
+			}
 		})
 
 		t.Run("moderators hear about reports", func(t *testing.T) {

@@ -315,3 +315,24 @@ func (h *Handler) createInvite(w http.ResponseWriter, r *http.Request, c *call) 
 	return ok(w, map[string]any{"id": inv.ID, "url": h.svc.InviteLink(code), "code": code,
 		"max_uses": inv.MaxUses, "expires_at": fmtTimePtr(inv.ExpiresAt)})
 }
+
+// registrationsOpen, approvalRequired and registrationsV2 tell clients whether their sign-up
+// screen applies here (instance entities v1 and v2).
+func (h *Handler) registrationsOpen(r *http.Request) bool {
+	p, err := h.svc.RegistrationPolicy(r.Context())
+	return err == nil && (p.Mode == activitypub.RegistrationApproval || p.Mode == activitypub.RegistrationOpen)
+}
+
+func (h *Handler) approvalRequired(r *http.Request) bool {
+	p, err := h.svc.RegistrationPolicy(r.Context())
+	return err != nil || p.Mode != activitypub.RegistrationOpen
+}
+
+func (h *Handler) registrationsV2(r *http.Request) map[string]any {
+	var msg any
+	if p, err := h.svc.RegistrationPolicy(r.Context()); err == nil && len(p.Domains) > 0 {
+		msg = "Sign-up is open to addresses at " + strings.Join(p.Domains, ", ")
+	}
+	return map[string]any{"enabled": h.registrationsOpen(r), "approval_required": h.approvalRequired(r),
+		"message": msg, "url": nil}
+}

@@ -43,6 +43,16 @@ func TestAdminAccountsQueue(t *testing.T) {
 		if err := e.svc.SetRegistrationPolicy(e.ctx, owner, ap.RegistrationPolicy{Mode: ap.RegistrationApproval}, ""); err != nil {
 			t.Fatal(err)
 		}
+		var inst struct {
+			Registrations struct {
+				Enabled  bool `json:"enabled"`
+				Approval bool `json:"approval_required"`
+			} `json:"registrations"`
+		}
+		e.call("GET", "/api/v2/instance", "", nil, 200, &inst)
+		if !inst.Registrations.Enabled || !inst.Registrations.Approval {
+			t.Errorf("instance registrations %+v; want enabled with approval", inst.Registrations)
+		}
 		app := e.clientToken("read write")
 		var signup struct {
 			AccessToken string `json:"access_token"`
