@@ -181,3 +181,30 @@ func (s *Service) freeUsername(ctx context.Context, in ExternalLogin) (string, e
 	}
 	return "", E("activitypub.freeUsername", Conflict, "no free username for "+base)
 }
+
+// ExternalLogout ends every session and token of the account linked to the provider's subject:
+// the provider's back-channel logout, sent when a person is signed out or disabled there (a
+// leaver). An unknown subject is not an error: there is nothing to end.
+func (s *Service) ExternalLogout(ctx context.Context, subject string) error {
+	const op = "activitypub.ExternalLogout"
+	if !s.SSOEnabled() {
+		return E(op, Forbidden, "single sign-on is not configured")
+	}
+	return Wrap(op, s.inTx(ctx, func(ctx context.Context) error {
+		id, err := s.govStore().ExternalIdentity(ctx, s.gov.sso.Issuer, subject)
+		if IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		acct, err := s.AccountByActorID(ctx, id.UserID)
+		if err != nil {
+			return err
+		}
+		if err := s.endAllAccess(ctx, acct.Actor.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, nil, "sso.logout", acct, "back-channel logout from "+s.gov.sso.Issuer)
+	}))
+}

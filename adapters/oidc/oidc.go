@@ -139,3 +139,32 @@ func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// backChannelLogoutEvent is the event a logout token must carry (OpenID Connect Back-Channel
+// Logout 1.0, section 2.4).
+const backChannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout"
+
+// VerifyLogout checks a Back-Channel Logout token the provider POSTed (signature, issuer,
+// audience = our client id, expiry, the logout event, no nonce) and returns the subject whose
+// sessions must end.
+func (c *Client) VerifyLogout(ctx context.Context, raw string) (string, error) {
+	ctx = gooidc.ClientContext(ctx, c.http)
+	idt, err := c.verifier.Verify(ctx, raw)
+	if err != nil {
+		return "", fmt.Errorf("oidc: %w: logout token: %w", ErrRefused, err)
+	}
+	var claims struct {
+		Events map[string]any `json:"events"`
+		Nonce  *string        `json:"nonce"`
+	}
+	if err := idt.Claims(&claims); err != nil {
+		return "", fmt.Errorf("oidc: %w: logout token claims: %w", ErrRefused, err)
+	}
+	if _, ok := claims.Events[backChannelLogoutEvent]; !ok || claims.Nonce != nil {
+		return "", fmt.Errorf("oidc: %w: not a logout token (an ID token cannot be used as one)", ErrRefused)
+	}
+	if idt.Subject == "" {
+		return "", fmt.Errorf("oidc: %w: logout token names no subject", ErrRefused)
+	}
+	return idt.Subject, nil
+}

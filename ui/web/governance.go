@@ -39,6 +39,7 @@ func (h *Handler) governanceRoutes() []route {
 		{method: post, path: "/login/mfa", csrf: csrfCookie, handle: h.loginMFA},
 		{method: get, path: "/auth/oidc", handle: h.oidcStart},
 		{method: get, path: "/auth/oidc/callback", handle: h.oidcCallback},
+		{method: post, path: "/auth/oidc/backchannel-logout", anonymous: true, handle: h.oidcBackChannelLogout},
 		{method: get, path: "/settings/security", handle: h.securityPage},
 		{method: post, path: "/settings/security/totp", csrf: csrfSession, handle: h.totpBegin},
 		{method: post, path: "/settings/security/totp/confirm", csrf: csrfSession, handle: h.totpConfirm},

@@ -13,6 +13,8 @@ import (
 type SSO interface {
 	AuthURL(state, nonce, verifier string) string
 	Exchange(ctx context.Context, code, nonce, verifier string) (activitypub.ExternalLogin, error)
+	// VerifyLogout checks a back-channel logout token and returns its subject.
+	VerifyLogout(ctx context.Context, raw string) (string, error)
 }
 
 // oidcCookie holds state, nonce and PKCE verifier between the redirect to the provider and the
@@ -69,4 +71,28 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.setSessionCookie(w, step.Token, step.Session.ExpiresAt)
 	return redirect(w, r, safeNext(parts[3]))
+}
+
+// oidcBackChannelLogout is OpenID Connect Back-Channel Logout 1.0: the provider POSTs a signed
+// logout token, server to server, and every session of that person here ends at once. No
+// session or CSRF token applies; the token's signature, issuer and audience are the proof.
+func (h *Handler) oidcBackChannelLogout(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	if h.sso == nil {
+		return errNotFound
+	}
+	if err := r.ParseForm(); err != nil {
+		return activitypub.E("web.oidc", activitypub.Invalid, "the request could not be read")
+	}
+	sub, err := h.sso.VerifyLogout(r.Context(), r.PostForm.Get("logout_token"))
+	if err != nil {
+		h.log.WarnContext(r.Context(), "oidc back-channel logout refused", "err", err)
+		w.WriteHeader(http.StatusBadRequest)
+		return nil
+	}
+	if err := h.svc.ExternalLogout(r.Context(), sub); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
 }

@@ -12,9 +12,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
+	"github.com/zitadel/oidc/v3/pkg/crypto"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
@@ -150,4 +153,30 @@ func (p *Provider) Login(t testing.TB, client *http.Client, authURL, username, p
 		t.Fatalf("provider did not redirect back (status %d): %s", res.StatusCode, body)
 	}
 	return stopped
+}
+
+// LogoutToken signs an OpenID Connect Back-Channel Logout token for sub, addressed to aud, with
+// the provider's own signing key: what the provider sends when an administrator there signs a
+// person out or disables them. mutate, when set, edits the claims first (tests of bad tokens).
+func (p *Provider) LogoutToken(t testing.TB, sub, aud string, mutate func(*oidc.LogoutTokenClaims)) string {
+	t.Helper()
+	key, err := p.store.SigningKey(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: key.SignatureAlgorithm(),
+		Key: jose.JSONWebKey{Key: key.Key(), KeyID: key.ID()}}, (&jose.SignerOptions{}).WithType("logout+jwt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := oidc.NewLogoutTokenClaims(p.Issuer, sub, oidc.Audience{aud}, time.Now().Add(2*time.Minute),
+		"jti-"+sub+time.Now().Format(time.RFC3339Nano), "", 0)
+	if mutate != nil {
+		mutate(claims)
+	}
+	tok, err := crypto.Sign(claims, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	oidcpkg "github.com/zitadel/oidc/v3/pkg/oidc"
+
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/adapters/mail/mailtest"
 	"github.com/guildhall/guildhall/adapters/oidc/oidctest"
@@ -265,6 +267,47 @@ func TestWebSingleSignOn(t *testing.T) {
 			b.Jar, _ = cookiejar.New(nil)
 			return cb
 		})
+	})
+	t.Run("back-channel logout ends every session and token at once", func(t *testing.T) {
+		b := browser(t)
+		mustGet(t, b, g.idp.Login(t, b, g.base+"/auth/oidc", "zoe", "idp password", callback).String())
+		a, _ := g.Store.ActorByUsername(ctx, "zoe", "")
+		tok, _, err := g.Service.IssueToken(ctx, a.ID, "", []string{"read"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := func(token string) int {
+			res, err := http.PostForm(g.base+"/auth/oidc/backchannel-logout", url.Values{"logout_token": {token}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.StatusCode
+		}
+		for name, bad := range map[string]string{
+			"for another client": g.idp.LogoutToken(t, "sub-zoe", "other-app", nil),
+			"expired": g.idp.LogoutToken(t, "sub-zoe", "guildhall", func(c *oidcpkg.LogoutTokenClaims) {
+				c.Expiration = oidcpkg.FromTime(time.Now().Add(-time.Hour))
+			}),
+			"without the logout event": g.idp.LogoutToken(t, "sub-zoe", "guildhall", func(c *oidcpkg.LogoutTokenClaims) { c.Events = nil }),
+			"garbage":                  "not.a.jwt",
+		} {
+			if code := post(bad); code != 400 {
+				t.Errorf("logout token %s: %d, want 400", name, code)
+			}
+		}
+		if home := mustGet(t, b, g.base+"/"); !strings.Contains(home, "@zoe@") {
+			t.Fatal("a refused logout token ended the session")
+		}
+		if code := post(g.idp.LogoutToken(t, "sub-zoe", "guildhall", nil)); code != 200 {
+			t.Fatalf("logout: %d", code)
+		}
+		if home := mustGet(t, b, g.base+"/"); strings.Contains(home, "@zoe@") {
+			t.Error("still signed in after the provider's logout")
+		}
+		if _, _, err := g.Service.TokenAccount(ctx, tok); err == nil {
+			t.Error("API token still valid after the provider's logout")
+		}
 	})
 	t.Run("password sign-in is off", func(t *testing.T) {
 		g.owner(t)
