@@ -2,6 +2,7 @@ package federation_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,6 +117,68 @@ func TestDeletedAccountFederates(t *testing.T) {
 				t.Fatal("b.test still has alice as a live account")
 			}
 			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
+
+// TestExportImportRestoresFollows: a person's follows exported on one server (Mastodon's
+// following_accounts.csv) and imported on another are followed again from there.
+func TestExportImportRestoresFollows(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *storage.Store) {
+		c := newCluster(t, open, "a.test", "b.test", "c.test")
+		a, b, cc := c.in["a.test"], c.in["b.test"], c.in["c.test"]
+		ctx := context.Background()
+		alice := a.user(t, "alice", false)
+		a.user(t, "neighbour", false)
+		b.user(t, "bob", false)
+		follow(t, c, a, alice, "bob", "b.test")
+		neighbour, err := a.store.ActorByUsername(ctx, "neighbour", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.svc.Follow(ctx, alice, neighbour.ID, false, true); err != nil {
+			t.Fatal(err)
+		}
+		var csvOut strings.Builder
+		if err := a.svc.ExportFollowingCSV(ctx, alice, &csvOut); err != nil {
+			t.Fatal(err)
+		}
+		exported := csvOut.String()
+		if !strings.Contains(exported, "bob@b.test,true,false") || !strings.Contains(exported, "neighbour@a.test,false,true") {
+			t.Fatalf("export:\n%s", exported)
+		}
+
+		moved := cc.user(t, "alice", false)
+		res, err := cc.svc.ImportFollowingCSV(ctx, moved, strings.NewReader(exported+"ghost@nowhere.test,true,false,\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Followed != 2 || len(res.Failed) != 1 || res.Failed[0].Address != "ghost@nowhere.test" {
+			t.Fatalf("import %+v", res)
+		}
+		c.settle(t)
+		for _, who := range []struct{ user, host string }{{"bob", "b.test"}, {"neighbour", "a.test"}} {
+			target, err := cc.store.ActorByUsername(ctx, who.user, who.host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, err := cc.svc.Relationship(ctx, moved.Actor.ID, target.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rel.Following {
+				t.Errorf("%s@%s not followed after import: %+v", who.user, who.host, rel)
+			}
+		}
+		// The other side sees the new follower.
+		bob, _ := b.store.ActorByUsername(ctx, "bob", "")
+		fs, _ := b.store.Followers(ctx, bob.ID, ap.Page{})
+		if len(fs) != 2 {
+			t.Errorf("bob has %d followers, want 2 (alice on a.test and on c.test)", len(fs))
+		}
+		_, err = cc.svc.ImportFollowingCSV(ctx, moved, strings.NewReader("this is not\"a csv"))
+		if ap.KindOf(err) != ap.Invalid {
+			t.Errorf("garbage import: %v", err)
 		}
 	})
 }

@@ -32,6 +32,8 @@ func (h *Handler) governanceRoutes() []route {
 		{get, "/api/guildhall/v1/admin/registration", user, "admin:read", h.registrationPolicy},
 		{put, "/api/guildhall/v1/admin/registration", user, "admin:write", h.setRegistrationPolicy},
 		{post, "/api/guildhall/v1/admin/invites", user, "admin:write", h.createInvite},
+		{get, "/api/guildhall/v1/export/following.csv", user, "read:follows", h.exportFollowing},
+		{post, "/api/guildhall/v1/import/following", user, "write:follows", h.importFollowing},
 	}
 }
 
@@ -335,4 +337,32 @@ func (h *Handler) registrationsV2(r *http.Request) map[string]any {
 	}
 	return map[string]any{"enabled": h.registrationsOpen(r), "approval_required": h.approvalRequired(r),
 		"message": msg, "url": nil}
+}
+
+func (h *Handler) exportFollowing(w http.ResponseWriter, r *http.Request, c *call) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="following_accounts.csv"`)
+	return h.svc.ExportFollowingCSV(r.Context(), c.account, w)
+}
+
+// importFollowing takes a following_accounts.csv as the multipart file "data" (as Mastodon's
+// import form sends it).
+func (h *Handler) importFollowing(w http.ResponseWriter, r *http.Request, c *call) error {
+	if !c.p.file("data") {
+		return errStatus(http.StatusUnprocessableEntity, "send the CSV file as data")
+	}
+	f, err := r.MultipartForm.File["data"][0].Open()
+	if err != nil {
+		return errStatus(http.StatusBadRequest, "the uploaded file could not be read")
+	}
+	defer f.Close()
+	res, err := h.svc.ImportFollowingCSV(r.Context(), c.account, f)
+	if err != nil {
+		return err
+	}
+	failed := make([]map[string]string, 0, len(res.Failed))
+	for _, x := range res.Failed {
+		failed = append(failed, map[string]string{"address": x.Address, "reason": x.Reason})
+	}
+	return ok(w, map[string]any{"followed": res.Followed, "failed": failed})
 }
