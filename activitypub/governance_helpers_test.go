@@ -11,11 +11,12 @@ import (
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/adapters/mail"
 	"github.com/guildhall/guildhall/adapters/mail/mailtest"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/adapters/totp"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // govWorld is a world with a real SMTP server, the TOTP adapter and a clock the test moves.
@@ -30,7 +31,7 @@ type govWorld struct {
 func newGovWorld(t *testing.T, st *storage.Store) *govWorld {
 	t.Helper()
 	g := &govWorld{clock: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC), smtp: mailtest.Start(t, "", "")}
-	render, err := content.NewDomain("https://council.test")
+	render, err := markdown.NewDomain("https://council.test", content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}

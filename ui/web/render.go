@@ -15,7 +15,7 @@ import (
 var templateFS embed.FS
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
-var pageNames = []string{"home", "login", "logout", "setup", "error",
+var pageNames = []string{"home", "login", "logout", "setup", "error", "oauth-authorize", "oauth-code",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
@@ -33,6 +33,8 @@ type view struct {
 	// Message and RequestID are for the error page.
 	Message   string
 	RequestID string
+	// Consent is for the OAuth authorisation pages.
+	Consent *consentView
 	// Gov is for the governance pages (sign-up, two-factor, admin queue and audit).
 	Gov *govView
 }

@@ -18,8 +18,8 @@ import (
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/adapters/mail/mailtest"
 	"github.com/guildhall/guildhall/adapters/oidc/oidctest"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/adapters/totp"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // govInstance is a whole instance over real HTTP with a real SMTP server and, when idp is set,
