@@ -209,10 +209,10 @@ func (h *Handler) presentReport(r *http.Request, rep *activitypub.Report) map[st
 	if rep.StatusIDs == nil {
 		out["status_ids"] = []string{}
 	}
-	if a, err := h.svc.Store().ActorByID(r.Context(), rep.TargetID); err == nil {
+	if a, err := h.svc.ActorByID(r.Context(), rep.TargetID); err == nil {
 		out["target_account"] = h.presentAccount(a)
 	}
-	if a, err := h.svc.Store().ActorByID(r.Context(), rep.ReporterID); err == nil {
+	if a, err := h.svc.ActorByID(r.Context(), rep.ReporterID); err == nil {
 		out["account"] = h.presentAccount(a)
 	}
 	if rep.URI != "" {
