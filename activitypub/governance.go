@@ -181,6 +181,7 @@ type GovernanceStore interface {
 	RevokeUserTokens(ctx context.Context, userID string, at time.Time) error
 
 	ReportQueue
+	RetentionStore
 
 	AppendAudit(ctx context.Context, e *AuditEntry) error
 	// AuditLog lists entries newest first, paged by id.

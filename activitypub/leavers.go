@@ -97,6 +97,12 @@ func (s *Service) DeleteAccount(ctx context.Context, by *Account, id, reason str
 		if t.Actor.DeletedAt != nil {
 			return E(op, Gone, "this account was deleted already")
 		}
+		if held, err := s.store.HasLegalHold(ctx, t.Actor.ID); err != nil || held {
+			if held {
+				err = E(op, Conflict, "this account is under a legal hold: lift the hold before deleting it")
+			}
+			return err
+		}
 		if err := s.audit(ctx, by, "account.delete", t, reason); err != nil {
 			return err
 		}

@@ -16,7 +16,8 @@ const (
 	PermAssignRoles      Permission = "assign_roles"      // up to, and not above, one's own role
 	PermManageReports    Permission = "manage_reports"    // see and resolve reports
 	PermViewAudit        Permission = "view_audit"        // read and export the audit log
-	PermInstanceSettings Permission = "instance_settings" // registration mode, 2FA requirement
+	PermInstanceSettings Permission = "instance_settings" // registration mode, 2FA requirement, retention
+	PermLegalHold        Permission = "legal_hold"        // place and lift legal holds
 )
 
 // permissions says which roles hold each permission.
@@ -30,13 +31,14 @@ var permissions = map[Permission][]Role{
 	PermManageReports:    {RoleOwner, RoleAdmin, RoleModerator},
 	PermViewAudit:        {RoleOwner, RoleAdmin},
 	PermInstanceSettings: {RoleOwner, RoleAdmin},
+	PermLegalHold:        {RoleOwner, RoleAdmin},
 }
 
 // AllPermissions lists the permissions in a stable order (for docs and tests).
 func AllPermissions() []Permission {
 	return []Permission{PermApproveAccounts, PermCreateAccounts, PermCreateInvites,
 		PermSuspendAccounts, PermDeleteAccounts, PermAssignRoles, PermManageReports, PermViewAudit,
-		PermInstanceSettings}
+		PermInstanceSettings, PermLegalHold}
 }
 
 // Can reports whether role holds p.

@@ -21,6 +21,7 @@ var rolesTable = map[ap.Permission]string{
 	ap.PermManageReports:    "yyyNN",
 	ap.PermViewAudit:        "yyNNN",
 	ap.PermInstanceSettings: "yyNNN",
+	ap.PermLegalHold:        "yyNNN",
 }
 
 var roleOrder = []ap.Role{ap.RoleOwner, ap.RoleAdmin, ap.RoleModerator, ap.RoleGroupManager, ap.RoleMember}
@@ -61,6 +62,9 @@ func TestRolePermissions(t *testing.T) {
 			ap.PermViewAudit: func(by *ap.Account) error {
 				_, err := g.svc.AuditLog(g.ctx, by, ap.Page{})
 				return err
+			},
+			ap.PermLegalHold: func(by *ap.Account) error {
+				return g.svc.SetLegalHold(g.ctx, by, fresh().Actor.ID, "FOI request")
 			},
 			ap.PermInstanceSettings: func(by *ap.Account) error {
 				return g.svc.SetRegistrationPolicy(g.ctx, by, ap.RegistrationPolicy{Mode: ap.RegistrationApproval}, "")

@@ -32,6 +32,10 @@ func (h *Handler) governanceRoutes() []route {
 		{get, "/api/guildhall/v1/admin/registration", user, "admin:read", h.registrationPolicy},
 		{put, "/api/guildhall/v1/admin/registration", user, "admin:write", h.setRegistrationPolicy},
 		{post, "/api/guildhall/v1/admin/invites", user, "admin:write", h.createInvite},
+		{get, "/api/guildhall/v1/admin/retention/preview", user, "admin:read", h.retentionPreview},
+		{post, "/api/guildhall/v1/admin/retention/apply", user, "admin:write", h.retentionApply},
+		{post, "/api/guildhall/v1/admin/accounts/{id}/legal_hold", user, "admin:write", h.setLegalHold},
+		{del, "/api/guildhall/v1/admin/accounts/{id}/legal_hold", user, "admin:write", h.liftLegalHold},
 		{get, "/api/guildhall/v1/export/following.csv", user, "read:follows", h.exportFollowing},
 		{post, "/api/guildhall/v1/import/following", user, "write:follows", h.importFollowing},
 	}
@@ -365,4 +369,46 @@ func (h *Handler) importFollowing(w http.ResponseWriter, r *http.Request, c *cal
 		failed = append(failed, map[string]string{"address": x.Address, "reason": x.Reason})
 	}
 	return ok(w, map[string]any{"followed": res.Followed, "failed": failed})
+}
+
+func retentionAge(c *call) time.Duration {
+	return time.Duration(c.p.integer("older_than_days", 0)) * 24 * time.Hour
+}
+
+func (h *Handler) retentionPreview(w http.ResponseWriter, r *http.Request, c *call) error {
+	sts, err := h.svc.RetentionPreview(r.Context(), c.account, retentionAge(c))
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, 0, len(sts))
+	for _, st := range sts {
+		out = append(out, map[string]any{"id": st.ID, "uri": st.URI, "account_id": st.ActorID,
+			"created_at": fmtTime(st.CreatedAt)})
+	}
+	return ok(w, out)
+}
+
+func (h *Handler) retentionApply(w http.ResponseWriter, r *http.Request, c *call) error {
+	deleted, err := h.svc.ApplyRetention(r.Context(), c.account, retentionAge(c), c.p.strs("status_ids"))
+	if err != nil {
+		return err
+	}
+	if deleted == nil {
+		deleted = []string{}
+	}
+	return ok(w, map[string]any{"deleted": deleted})
+}
+
+func (h *Handler) setLegalHold(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := h.svc.SetLegalHold(r.Context(), c.account, pathID(r), c.p.str("reason")); err != nil {
+		return err
+	}
+	return ok(w, map[string]any{"account_id": pathID(r), "legal_hold": true})
+}
+
+func (h *Handler) liftLegalHold(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := h.svc.LiftLegalHold(r.Context(), c.account, pathID(r), c.p.str("reason")); err != nil {
+		return err
+	}
+	return ok(w, map[string]any{"account_id": pathID(r), "legal_hold": false})
 }

@@ -85,3 +85,12 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
 -- TRUNCATE skips row triggers; refuse it too.
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+-- Legal holds: while an account is held, retention deletes none of its posts and the account
+-- cannot be deleted. Lifting a hold removes its row; both are in the audit log.
+CREATE TABLE legal_holds (
+    actor_id   TEXT PRIMARY KEY REFERENCES actors (id) ON DELETE CASCADE,
+    reason     TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);

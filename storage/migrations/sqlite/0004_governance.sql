@@ -83,3 +83,12 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+
+-- Legal holds: while an account is held, retention deletes none of its posts and the account
+-- cannot be deleted. Lifting a hold removes its row; both are in the audit log.
+CREATE TABLE legal_holds (
+    actor_id   TEXT PRIMARY KEY REFERENCES actors (id) ON DELETE CASCADE,
+    reason     TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
