@@ -96,7 +96,7 @@ func (s *Service) CreateLocalUser(ctx context.Context, n NewUser) (*Account, err
 		user.Role = map[bool]Role{true: RoleAdmin, false: RoleMember}[n.Admin]
 	}
 	user.Admin = user.Role.Admin()
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateActor(ctx, actor); err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (s *Service) EnsureInstanceActor(ctx context.Context) (*Actor, error) {
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateActor(ctx, a); err != nil {
 			return err
 		}

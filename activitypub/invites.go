@@ -33,7 +33,7 @@ func (s *Service) CreateInvite(ctx context.Context, by *Account, maxUses int, li
 	exp := now.Add(life)
 	inv := &Invite{ID: s.NewID(), CodeHash: HashSecret(code), CreatedBy: by.Actor.ID,
 		MaxUses: maxUses, ExpiresAt: &exp, CreatedAt: now}
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.govStore().CreateInvite(ctx, inv); err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func (s *Service) RevokeInvite(ctx context.Context, by *Account, id string) erro
 	if err := s.authorize(ctx, op, by, PermCreateInvites); err != nil {
 		return err
 	}
-	return Wrap(op, s.inTx(ctx, func(ctx context.Context) error {
+	return Wrap(op, s.InTx(ctx, func(ctx context.Context) error {
 		mine, err := s.govStore().Invites(ctx, by.Actor.ID)
 		if err != nil {
 			return err

@@ -29,7 +29,7 @@ func (s *Service) SuspendAccount(ctx context.Context, by *Account, id, reason st
 		return nil, err
 	}
 	var t *Account
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		if t, err = s.staffTarget(ctx, op, by, id); err != nil {
 			return err
@@ -60,7 +60,7 @@ func (s *Service) UnsuspendAccount(ctx context.Context, by *Account, id, reason 
 		return nil, err
 	}
 	var t *Account
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		if t, err = s.staffTarget(ctx, op, by, id); err != nil {
 			return err
@@ -89,7 +89,7 @@ func (s *Service) DeleteAccount(ctx context.Context, by *Account, id, reason str
 	if err := s.authorize(ctx, op, by, PermDeleteAccounts); err != nil {
 		return err
 	}
-	return Wrap(op, s.inTx(ctx, func(ctx context.Context) error {
+	return Wrap(op, s.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.staffTarget(ctx, op, by, id)
 		if err != nil {
 			return err

@@ -106,7 +106,7 @@ func (s *Service) SetRegistrationPolicy(ctx context.Context, by *Account, p Regi
 	if p.StaffNeedTOTP {
 		totp = "true"
 	}
-	return s.inTx(ctx, func(ctx context.Context) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
 		for k, v := range map[string]string{settingRegMode: string(p.Mode),
 			settingRegDomains: strings.Join(domains, ","), settingStaffNeedsTOTP: totp} {
 			if err := s.store.SetSetting(ctx, k, v); err != nil {
@@ -180,7 +180,7 @@ func (s *Service) Register(ctx context.Context, in SignUp) (*SignUpResult, error
 	n.Registration = reg
 	var acct *Account
 	var confirm string
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if inv != nil {
 			if err := s.govStore().UseInvite(ctx, inv.ID, s.Now()); err != nil {
 				if IsNotFound(err) {
@@ -258,7 +258,7 @@ func (s *Service) takeAccountToken(ctx context.Context, op, token, purpose strin
 func (s *Service) ConfirmEmail(ctx context.Context, token string) (*Account, error) {
 	const op = "activitypub.ConfirmEmail"
 	var acct *Account
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.takeAccountToken(ctx, op, token, "confirm")
 		if err != nil {
 			return err
@@ -324,7 +324,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*A
 		return nil, Wrap(op, err)
 	}
 	var acct *Account
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.takeAccountToken(ctx, op, token, "reset")
 		if err != nil {
 			return err
@@ -401,7 +401,7 @@ func (s *Service) ApproveAccount(ctx context.Context, by *Account, id, reason st
 		return nil, err
 	}
 	var acct *Account
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		if acct, err = s.AccountByActorID(ctx, id); err != nil {
 			return err
@@ -433,7 +433,7 @@ func (s *Service) RejectAccount(ctx context.Context, by *Account, id, reason str
 		return err
 	}
 	var acct *Account
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		if acct, err = s.AccountByActorID(ctx, id); err != nil {
 			return err
@@ -464,7 +464,7 @@ func (s *Service) CreateAccount(ctx context.Context, by *Account, n NewUser, rea
 	}
 	n.Admin, n.Registration = false, Registration{}
 	var acct *Account
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		if acct, err = s.CreateLocalUser(ctx, n); err != nil {
 			return err

@@ -69,7 +69,7 @@ func (s *Service) FileReport(ctx context.Context, by *Account, in ReportInput) (
 		statusURIs = append(statusURIs, st.URI)
 	}
 	r.Forwarded = in.Forward && !target.Local()
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateReport(ctx, r); err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func (s *Service) ResolveReport(ctx context.Context, by *Account, id, note strin
 		return nil, err
 	}
 	var r *Report
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		if r, err = s.store.ReportByID(ctx, id); err != nil {
 			return err

@@ -55,7 +55,7 @@ func (s *Service) ApplyRetention(ctx context.Context, by *Account, maxAge time.D
 		}
 		deleted = append(deleted, st.ID)
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		return s.auditOther(ctx, by, "retention.apply", "statuses", strconv.Itoa(len(deleted)),
 			"older than "+maxAge.String())
 	})
@@ -68,7 +68,7 @@ func (s *Service) SetLegalHold(ctx context.Context, by *Account, actorID, reason
 	if err := s.authorize(ctx, op, by, PermLegalHold); err != nil {
 		return err
 	}
-	return Wrap(op, s.inTx(ctx, func(ctx context.Context) error {
+	return Wrap(op, s.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.AccountByActorID(ctx, actorID)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func (s *Service) LiftLegalHold(ctx context.Context, by *Account, actorID, reaso
 	if err := s.authorize(ctx, op, by, PermLegalHold); err != nil {
 		return err
 	}
-	return Wrap(op, s.inTx(ctx, func(ctx context.Context) error {
+	return Wrap(op, s.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.AccountByActorID(ctx, actorID)
 		if err != nil {
 			return err

@@ -81,7 +81,7 @@ func (s *Service) SetRole(ctx context.Context, by *Account, targetID string, rol
 		return E(op, Forbidden, "you cannot change your own role")
 	}
 	mine := by.User.RoleOf()
-	return s.inTx(ctx, func(ctx context.Context) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.AccountByActorID(ctx, targetID)
 		if err != nil {
 			return Wrap(op, err)

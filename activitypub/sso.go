@@ -70,7 +70,7 @@ func (s *Service) SignInExternal(ctx context.Context, in ExternalLogin, userAgen
 	}
 	role := s.roleForGroups(in.Groups)
 	var step *SignInStep
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		acct, err := s.externalAccount(ctx, op, in, role)
 		if err != nil {
 			return err
@@ -190,7 +190,7 @@ func (s *Service) ExternalLogout(ctx context.Context, subject string) error {
 	if !s.SSOEnabled() {
 		return E(op, Forbidden, "single sign-on is not configured")
 	}
-	return Wrap(op, s.inTx(ctx, func(ctx context.Context) error {
+	return Wrap(op, s.InTx(ctx, func(ctx context.Context) error {
 		id, err := s.govStore().ExternalIdentity(ctx, s.gov.sso.Issuer, subject)
 		if IsNotFound(err) {
 			return nil

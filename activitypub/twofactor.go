@@ -59,7 +59,7 @@ func (s *Service) CompleteSignIn(ctx context.Context, challenge, code, userAgent
 	const op = "activitypub.CompleteSignIn"
 	var step *SignInStep
 	var userID string
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.takeAccountToken(ctx, op, challenge, "mfa")
 		if err != nil {
 			return E(op, Unauthorized, "your sign-in took too long: enter your password again")
@@ -179,7 +179,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, acct *Account, code string) (
 		return nil, E(op, Other, "two-factor sign-in is not available")
 	}
 	var codes []string
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.govStore().TOTPByUser(ctx, acct.Actor.ID)
 		if IsNotFound(err) {
 			return E(op, Invalid, "start setting up two-factor sign-in first")
@@ -219,7 +219,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, acct *Account, code string) (
 // DisableTOTP turns two-factor sign-in off, with a current code as proof.
 func (s *Service) DisableTOTP(ctx context.Context, acct *Account, code string) error {
 	const op = "activitypub.DisableTOTP"
-	return Wrap(op, s.inTx(ctx, func(ctx context.Context) error {
+	return Wrap(op, s.InTx(ctx, func(ctx context.Context) error {
 		if on, err := s.totpEnabled(ctx, acct.Actor.ID); err != nil || !on {
 			if err == nil {
 				err = E(op, Conflict, "two-factor sign-in is not on")
