@@ -136,6 +136,7 @@ var confinements = []confinement{
 	{"github.com/pquerna/otp", []string{"adapters/totp"}, "one-time passwords are computed in one place"},
 	{"github.com/coreos/go-oidc", []string{"adapters/oidc"}, "ID tokens are verified in one place"},
 	{"golang.org/x/oauth2", []string{"adapters/oidc"}, "the OIDC code exchange is the only OAuth client"},
+	{"github.com/minio/minio-go", []string{"adapters/s3store"}, "the S3 client is the S3 media store's alone"},
 }
 
 // TestThirdPartyConfinement checks the production imports of every package against the

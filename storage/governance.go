@@ -316,7 +316,7 @@ type auditRow struct {
 const auditCols = `id, actor_id, actor_name, action, target_type, target_id, target_name, reason, created_at`
 
 // AppendAudit adds an entry. There is no method to change or remove one, and the database
-// refuses both (triggers in migration 0004).
+// refuses both (triggers in the governance migration).
 func (s *Store) AppendAudit(ctx context.Context, e *activitypub.AuditEntry) error {
 	_, err := s.named(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES (:id, :actor_id,
 		:actor_name, :action, :target_type, :target_id, :target_name, :reason, :created_at)`, &auditRow{
