@@ -132,6 +132,10 @@ var confinements = []confinement{
 	{"github.com/jmoiron/sqlx", []string{"storage"}, "SQL belongs to storage"},
 	{"github.com/microcosm-cc/bluemonday", []string{"federation/content"}, "one HTML sanitiser policy, where it lives"},
 	{"github.com/yuin/goldmark", []string{"adapters/markdown"}, "Markdown is rendered by the local post renderer only"},
+	{"net/smtp", []string{"adapters/mail"}, "outgoing mail goes through the mail adapter"},
+	{"github.com/pquerna/otp", []string{"adapters/totp"}, "one-time passwords are computed in one place"},
+	{"github.com/coreos/go-oidc", []string{"adapters/oidc"}, "ID tokens are verified in one place"},
+	{"golang.org/x/oauth2", []string{"adapters/oidc"}, "the OIDC code exchange is the only OAuth client"},
 	{"github.com/minio/minio-go", []string{"adapters/s3store"}, "the S3 client is the S3 media store's alone"},
 }
 

@@ -33,6 +33,8 @@ type NewUser struct {
 	Password    string
 	DisplayName string
 	Admin       bool
+	// Registration is the new account's governance state; its Role wins over Admin when set.
+	Registration Registration
 }
 
 // ValidateUsername says what is wrong with a proposed local username, or nil.
@@ -88,8 +90,12 @@ func (s *Service) CreateLocalUser(ctx context.Context, n NewUser) (*Account, err
 	}
 	user := &User{
 		ActorID: actor.ID, Email: strings.TrimSpace(n.Email), PasswordHash: hash,
-		Admin: n.Admin, CreatedAt: actor.CreatedAt,
+		Admin: n.Admin, CreatedAt: actor.CreatedAt, Registration: n.Registration,
 	}
+	if !user.Role.Valid() {
+		user.Role = map[bool]Role{true: RoleAdmin, false: RoleMember}[n.Admin]
+	}
+	user.Admin = user.Role.Admin()
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateActor(ctx, actor); err != nil {
 			return err

@@ -75,7 +75,7 @@ func secretMatches(wantHash, secret string) bool {
 // the same transaction, so it works once, and not at all if the account cannot be created.
 func (s *Service) CompleteSetup(ctx context.Context, token string, n NewUser) (*Account, error) {
 	const op = "activitypub.CompleteSetup"
-	n.Admin = true
+	n.Admin, n.Registration.Role = true, RoleOwner // the first administrator owns the instance
 	if err := n.validate(); err != nil {
 		return nil, Wrap(op, err)
 	}
@@ -131,6 +131,9 @@ func (s *Service) Authenticate(ctx context.Context, login, password, clientKey s
 	if !ok || u.DisabledAt != nil {
 		return nil, errBadCredentials
 	}
+	if err := signInRefusal(op, u); err != nil {
+		return nil, err
+	}
 	a, err := s.store.ActorByID(ctx, u.ActorID)
 	if err != nil {
 		return nil, Wrap(op, err)
@@ -151,8 +154,18 @@ func (s *Service) dummyHash() string {
 // SignIn authenticates and opens a browser session; the returned token goes in the cookie.
 func (s *Service) SignIn(ctx context.Context, login, password, clientKey, userAgent string) (*Account, string, *Session, error) {
 	const op = "activitypub.SignIn"
+	if err := s.passwordSignInAllowed(op); err != nil {
+		return nil, "", nil, err
+	}
 	acct, err := s.Authenticate(ctx, login, password, clientKey)
 	if err != nil {
+		return nil, "", nil, Wrap(op, err)
+	}
+	// A one-step sign-in would skip the second factor: such accounts go through BeginSignIn.
+	if on, err := s.totpEnabled(ctx, acct.Actor.ID); err != nil || on {
+		if on {
+			err = E(op, Forbidden, "this account uses two-factor sign-in")
+		}
 		return nil, "", nil, Wrap(op, err)
 	}
 	token := NewSecret()
@@ -190,7 +203,7 @@ func (s *Service) SessionAccount(ctx context.Context, token string) (*Account, *
 	if err != nil {
 		return nil, nil, Wrap(op, err)
 	}
-	if acct.User.DisabledAt != nil || acct.Actor.SuspendedAt != nil {
+	if acct.User.DisabledAt != nil || acct.Actor.SuspendedAt != nil || signInRefusal(op, &acct.User) != nil {
 		return nil, nil, E(op, NotFound, "account disabled")
 	}
 	if now.Sub(sess.LastSeenAt) > sessionTouchStep {

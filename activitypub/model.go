@@ -67,10 +67,11 @@ type User struct {
 	ActorID      string
 	Email        string
 	PasswordHash string
-	Admin        bool
+	Admin        bool // kept equal to Role.Admin() by the store
 	DisabledAt   *time.Time
 	Locale       string
 	CreatedAt    time.Time
+	Registration // governance state: role, approval, email confirmation (registration.go)
 }
 
 // Account is a local user together with their actor, which is what sign-in yields.
@@ -303,19 +304,21 @@ type Page struct {
 // object, and who should hear about it. The federation layer renders it as ActivityStreams and
 // expands the audience to inboxes when it delivers.
 type Activity struct {
-	ID        string    `json:"id"`
-	Type      string    `json:"type"`
-	ActorID   string    `json:"actor_id"` // local actor row id (its key signs the delivery)
-	Actor     string    `json:"actor"`    // its URI
-	Object    string    `json:"object"`   // URI of the object, actor or activity acted on
-	Target    string    `json:"target,omitempty"`
-	StatusID  string    `json:"status_id,omitempty"` // a local status rendered as the object
-	Inner     *Activity `json:"inner,omitempty"`     // the activity undone, accepted or rejected
-	To        []string  `json:"to,omitempty"`
-	Cc        []string  `json:"cc,omitempty"`
-	Inboxes   []string  `json:"inboxes,omitempty"` // explicit extra inboxes (a followee's, a reported actor's)
-	Content   string    `json:"content,omitempty"`
-	Published time.Time `json:"published"`
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	ActorID string `json:"actor_id"` // local actor row id (its key signs the delivery)
+	Actor   string `json:"actor"`    // its URI
+	Object  string `json:"object"`   // URI of the object, actor or activity acted on
+	// MoreObjects follow Object when an activity names several (a Flag: the account, then posts).
+	MoreObjects []string  `json:"more_objects,omitempty"`
+	Target      string    `json:"target,omitempty"`
+	StatusID    string    `json:"status_id,omitempty"` // a local status rendered as the object
+	Inner       *Activity `json:"inner,omitempty"`     // the activity undone, accepted or rejected
+	To          []string  `json:"to,omitempty"`
+	Cc          []string  `json:"cc,omitempty"`
+	Inboxes     []string  `json:"inboxes,omitempty"` // explicit extra inboxes (a followee's, a reported actor's)
+	Content     string    `json:"content,omitempty"`
+	Published   time.Time `json:"published"`
 }
 
 // Delivery states.

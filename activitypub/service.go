@@ -54,6 +54,7 @@ type Service struct {
 	dummyOnce sync.Once
 	dummy     string
 	onPost    []PostListener
+	gov       governance // registration, mail, two-factor, single sign-on (governance.go)
 }
 
 // NewService checks the options and returns a Service.

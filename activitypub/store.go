@@ -257,5 +257,6 @@ type Store interface {
 	OutboxStore
 	InboxStore
 	OAuthStore
+	GovernanceStore
 	Ping(ctx context.Context) error
 }

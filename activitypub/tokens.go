@@ -121,5 +121,8 @@ func (s *Service) TokenAccount(ctx context.Context, secret string) (*OAuthToken,
 	if acct.User.DisabledAt != nil || acct.Actor.SuspendedAt != nil {
 		return nil, nil, E(op, Unauthorized, "Your login is currently disabled")
 	}
+	if err := signInRefusal(op, &acct.User); err != nil {
+		return nil, nil, err
+	}
 	return t, acct, nil
 }

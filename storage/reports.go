@@ -66,13 +66,54 @@ func (s *Store) ReportByURI(ctx context.Context, uri string) (*activitypub.Repor
 	return s.reportWhere(ctx, "storage.ReportByURI", `uri = ?`, uri)
 }
 
-// AdminActorIDs lists the actor ids of administrators whose account is not disabled: the ones
-// who can act on a report.
+// AdminActorIDs lists the actor ids of staff who handle reports (owner, admins, moderators)
+// and whose account is not disabled: the ones who can act on a report.
 func (s *Store) AdminActorIDs(ctx context.Context) ([]string, error) {
 	var out []string
-	err := s.sel(ctx, &out, `SELECT actor_id FROM users WHERE admin = TRUE AND disabled_at IS NULL
-		ORDER BY actor_id`)
+	err := s.sel(ctx, &out, `SELECT actor_id FROM users WHERE role IN ('owner', 'admin', 'moderator')
+		AND disabled_at IS NULL ORDER BY actor_id`)
 	return out, mapErr("storage.AdminActorIDs", err)
 }
 
 var _ activitypub.ReportStore = (*Store)(nil)
+
+// ListReports lists open (or resolved) reports, newest first, paged by id.
+func (s *Store) ListReports(ctx context.Context, f activitypub.ReportFilter, p activitypub.Page) ([]*activitypub.Report, error) {
+	const op = "storage.ListReports"
+	k := pageBy("id", p)
+	where, args := `WHERE resolved_at IS NULL`, []any{}
+	if f.Resolved {
+		where = `WHERE resolved_at IS NOT NULL`
+	}
+	if f.TargetID != "" {
+		where += ` AND target_id = ?`
+		args = append(args, f.TargetID)
+	}
+	var rows []reportRow
+	if err := s.sel(ctx, &rows, `SELECT `+reportCols+` FROM reports `+where+k.cond+k.tail, append(args, k.args...)...); err != nil {
+		return nil, mapErr(op, err)
+	}
+	out := make([]*activitypub.Report, 0, len(rows))
+	for i := range order(k, rows) {
+		r, err := rows[i].report()
+		if err != nil {
+			return nil, mapErr(op, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// ResolveReport marks a report resolved at r.ResolvedAt.
+func (s *Store) ResolveReport(ctx context.Context, id string, r *activitypub.Report) error {
+	const op = "storage.ResolveReport"
+	n, err := s.execN(ctx, `UPDATE reports SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL`,
+		msPtr(r.ResolvedAt), id)
+	if err != nil {
+		return mapErr(op, err)
+	}
+	if n == 0 {
+		return activitypub.E(op, activitypub.Conflict, "report not open")
+	}
+	return nil
+}

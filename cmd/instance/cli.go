@@ -63,6 +63,14 @@ Flags (each has an environment variable; a flag given on the command line wins):
   --log-level LEVEL           GUILDHALL_LOG_LEVEL              debug, info, warn or error (default info)
   --log-format FORMAT         GUILDHALL_LOG_FORMAT             text or json (default text)
   --api-rate-limit N          GUILDHALL_API_RATE_LIMIT         client API requests per 5 minutes per token or address (default 300; 0 = unlimited)
+  --smtp-url URL              GUILDHALL_SMTP_URL               smtp://user:pass@host:port or smtps://… for outgoing mail
+  --smtp-from ADDR            GUILDHALL_SMTP_FROM              sender address of that mail
+  --oidc-issuer URL           GUILDHALL_OIDC_ISSUER            OpenID Connect provider for single sign-on
+  --oidc-client-id ID         GUILDHALL_OIDC_CLIENT_ID         client id at the provider
+  --oidc-client-secret S      GUILDHALL_OIDC_CLIENT_SECRET     client secret at the provider
+  --oidc-groups-claim NAME    GUILDHALL_OIDC_GROUPS_CLAIM      claim listing groups (default groups)
+  --oidc-group-roles G=R,…    GUILDHALL_OIDC_GROUP_ROLES       map provider groups to roles
+  --disable-password-login    GUILDHALL_DISABLE_PASSWORD_LOGIN sign in only through the provider
   --debug-listen ADDR         GUILDHALL_DEBUG_LISTEN           serve Go pprof profiles there (keep it on loopback; off by default)
   --trusted-proxies CIDRS     GUILDHALL_TRUSTED_PROXIES        proxies whose X-Forwarded-For names the client (loopback always)
 `
@@ -128,9 +136,13 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "")
 	proxies := fs.String("trusted-proxies", "", "")
 	fs.IntVar(&cfg.APIRateLimit, "api-rate-limit", cfg.APIRateLimit, "")
+	applyGov := govFlags(fs, e, &cfg.Gov)
 	return &cfg, func() error {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := applyGov(set); err != nil {
+			return err
+		}
 		strs := []struct {
 			flag, env string
 			dst       *string

@@ -86,6 +86,13 @@ func (r Renderer) Activity(a *ap.Activity, object map[string]any) (map[string]an
 	if a.Content != "" {
 		m["content"] = a.Content // a Flag's comment
 	}
+	if len(a.MoreObjects) > 0 && object == nil {
+		objs := []any{a.Object}
+		for _, o := range a.MoreObjects {
+			objs = append(objs, o)
+		}
+		m["object"] = objs
+	}
 	switch {
 	case object != nil:
 		embedDoc(m, "object", object)

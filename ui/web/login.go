@@ -18,6 +18,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.render(w, r, http.StatusOK, "login", view{
 		Title: "Sign in", CSRF: h.formToken(w, r), Next: next, Values: map[string]string{},
+		Gov: h.loginOptions(),
 	})
 }
 
@@ -25,7 +26,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	login := strings.TrimSpace(r.PostForm.Get("login"))
 	password := r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	v := view{Title: "Sign in", CSRF: h.formToken(w, r), Next: next, Values: map[string]string{"login": login}}
+	v := view{Title: "Sign in", CSRF: h.formToken(w, r), Next: next, Values: map[string]string{"login": login},
+		Gov: h.loginOptions()}
 	if login == "" {
 		v.Errors = append(v.Errors, fieldError{Field: "login", Message: "Enter your username or email address"})
 	}
@@ -35,11 +37,17 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if len(v.Errors) > 0 {
 		return h.render(w, r, http.StatusUnprocessableEntity, "login", v)
 	}
-	_, token, sess, err := h.svc.SignIn(r.Context(), login, password, clientIP(r), r.UserAgent())
+	step, err := h.svc.BeginSignIn(r.Context(), login, password, clientIP(r), r.UserAgent())
 	switch kind := activitypub.KindOf(err); {
+	case err == nil && step.Challenge != "":
+		return h.render(w, r, http.StatusOK, "mfa", view{Title: "Enter your code", CSRF: v.CSRF, Next: next,
+			Gov: &govView{Challenge: step.Challenge}})
 	case err == nil:
-		h.setSessionCookie(w, token, sess.ExpiresAt)
+		h.setSessionCookie(w, step.Token, step.Session.ExpiresAt)
 		return redirect(w, r, next)
+	case kind == activitypub.Forbidden: // right password, but pending, unconfirmed, or SSO only
+		v.Errors = []fieldError{{Field: "login", Message: sentence(activitypub.Message(err)), SummaryOnly: true}}
+		return h.render(w, r, http.StatusForbidden, "login", v)
 	case kind == activitypub.RateLimited:
 		v.Errors = []fieldError{{Field: "login", Message: sentence(activitypub.Message(err)), SummaryOnly: true}}
 		return h.render(w, r, http.StatusTooManyRequests, "login", v)
@@ -69,4 +77,9 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.clearSessionCookie(w)
 	return redirect(w, r, "/login")
+}
+
+// loginOptions says which ways of signing in the page offers.
+func (h *Handler) loginOptions() *govView {
+	return &govView{SSO: h.sso != nil, PasswordLogin: h.svc.PasswordSignInEnabled()}
 }

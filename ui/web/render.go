@@ -21,7 +21,8 @@ var templateFS embed.FS
 var pageNames = []string{"login", "logout", "setup", "error",
 	"timeline", "compose", "thread", "edit", "history", "profile", "people", "follow", "delete",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
-	"oauth-authorize", "oauth-code"}
+	"oauth-authorize", "oauth-code",
+	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -50,6 +51,8 @@ type view struct {
 	Page any
 	// Consent is for the OAuth authorisation pages.
 	Consent *consentView
+	// Gov is for the governance pages (sign-up, two-factor, admin queue and audit).
+	Gov *govView
 }
 
 // fieldError is one entry of the error summary, linked to the input it is about.

@@ -34,6 +34,8 @@ type Options struct {
 	// Preview renders the compose form's Markdown preview; the same renderer the service posts
 	// with. Without it the preview shows the text as typed.
 	Preview activitypub.Renderer
+	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
+	SSO SSO
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -50,6 +52,7 @@ type Handler struct {
 	markers   *preferences.Markers
 	views     *activitypub.Views
 	live      *liveHub
+	sso       SSO
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -74,6 +77,7 @@ func New(o Options) (*Handler, error) {
 		live:      newLiveHub(),
 		markers:   o.Markers,
 		views:     o.Views,
+		sso:       o.SSO,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {

@@ -32,6 +32,8 @@ type Config struct {
 	// TrustedProxies are the networks whose X-Forwarded-For is believed when finding a client's
 	// address (sign-in rate limits count per address). Loopback is always trusted.
 	TrustedProxies []netip.Prefix
+	// Gov is mail and single sign-on (governance.go).
+	Gov GovConfig
 
 	// MediaStore, when set, keeps media in an S3-compatible bucket instead of MediaDir:
 	// s3://BUCKET[/PREFIX]?endpoint=… (adapters/s3store.ParseURL). S3AccessKey and S3SecretKey
@@ -122,7 +124,7 @@ func (c *Config) Validate() error {
 	default:
 		return &FieldError{"log-format", "GUILDHALL_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
 	}
-	return nil
+	return c.Gov.validate()
 }
 
 func validateHost(h string) (string, error) {

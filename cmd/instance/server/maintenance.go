@@ -25,6 +25,7 @@ func (in *Instance) maintain(ctx context.Context) {
 		{"old seen activities", func() error { _, err := in.Store.ForgetSeenActivities(ctx, now.Add(-10*24*time.Hour)); return err }},
 		{"unattached media", func() error { _, err := in.Media.CleanUnattached(ctx, now.Add(-24*time.Hour), 500); return err }},
 		{"media of deleted posts", func() error { _, err := in.Media.CleanDeletedStatusMedia(ctx, "", 500); return err }},
+		{"expired one-time links", func() error { _, err := in.Store.DeleteExpiredAccountTokens(ctx, now); return err }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil && ctx.Err() == nil {

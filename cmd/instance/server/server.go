@@ -20,6 +20,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
+	"github.com/guildhall/guildhall/adapters/oidc"
 	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation"
 	"github.com/guildhall/guildhall/federation/content"
@@ -84,6 +85,7 @@ type Instance struct {
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
+	sso     *oidc.Client // single sign-on, when configured
 	// cluster relays events and cache changes between processes sharing a PostgreSQL database;
 	// nil on SQLite.
 	cluster *cluster
@@ -131,6 +133,9 @@ func (in *Instance) prepare(ctx context.Context) error {
 	}
 	in.Service = svc
 	if in.Groups, err = groups.New(svc, in.Store, in.log); err != nil {
+		return err
+	}
+	if err := in.setupGovernance(ctx); err != nil {
 		return err
 	}
 	if _, err := svc.EnsureInstanceActor(ctx); err != nil {
@@ -226,6 +231,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
 		RequestID: RequestID, Media: in.Media, Preview: preview, Views: views, Markers: prefs.markers,
+		SSO: in.webSSO(),
 	})
 	if err != nil {
 		return nil, err
