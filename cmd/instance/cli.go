@@ -102,7 +102,7 @@ func (u usageError) Error() string { return u.msg }
 
 // configFlags registers the shared configuration flags on fs. After fs.Parse, call the returned
 // function to apply environment variables to every flag not set on the command line and validate.
-func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
+func configFlags(fs *flag.FlagSet, e env) (*server.Config, finishFunc) {
 	cfg := server.Defaults()
 	fs.StringVar(&cfg.Host, "host", cfg.Host, "")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "")
@@ -115,9 +115,16 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "")
 	proxies := fs.String("trusted-proxies", "", "")
 	fs.IntVar(&cfg.APIRateLimit, "api-rate-limit", cfg.APIRateLimit, "")
-	return &cfg, func() error {
+	return &cfg, func() (given, error) {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		g := given{host: set["host"], scheme: set["insecure-http"]}
+		if _, ok := e.lookup("GUILDHALL_HOST"); ok {
+			g.host = true
+		}
+		if _, ok := e.lookup("GUILDHALL_INSECURE_HTTP"); ok {
+			g.scheme = true
+		}
 		strs := []struct {
 			flag, env string
 			dst       *string
@@ -145,7 +152,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 			if v, ok := e.lookup(b.env); ok && !set[b.flag] {
 				parsed, err := strconv.ParseBool(strings.TrimSpace(v))
 				if err != nil {
-					return &server.FieldError{Flag: b.flag, Env: b.env, Problem: fmt.Sprintf("%q is not a boolean (use true or false)", v)}
+					return g, &server.FieldError{Flag: b.flag, Env: b.env, Problem: fmt.Sprintf("%q is not a boolean (use true or false)", v)}
 				}
 				*b.dst = parsed
 			}
@@ -153,15 +160,15 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 		if v, ok := e.lookup("GUILDHALL_API_RATE_LIMIT"); ok && !set["api-rate-limit"] {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
-				return &server.FieldError{Flag: "api-rate-limit", Env: "GUILDHALL_API_RATE_LIMIT", Problem: fmt.Sprintf("%q is not a whole number", v)}
+				return g, &server.FieldError{Flag: "api-rate-limit", Env: "GUILDHALL_API_RATE_LIMIT", Problem: fmt.Sprintf("%q is not a whole number", v)}
 			}
 			cfg.APIRateLimit = n
 		}
 		var err error
 		if cfg.TrustedProxies, err = server.ParseTrustedProxies(*proxies); err != nil {
-			return &server.FieldError{Flag: "trusted-proxies", Env: "GUILDHALL_TRUSTED_PROXIES", Problem: err.Error()}
+			return g, &server.FieldError{Flag: "trusted-proxies", Env: "GUILDHALL_TRUSTED_PROXIES", Problem: err.Error()}
 		}
-		return cfg.Validate()
+		return g, cfg.Validate()
 	}
 }
 
@@ -191,10 +198,16 @@ func newLogger(cfg *server.Config, w io.Writer) *slog.Logger {
 }
 
 // openInstance applies the environment to the flags, validates them and opens the database and
-// domain service, for the commands that work on an instance without serving it.
-func openInstance(ctx context.Context, cfg *server.Config, finish func() error, stderr io.Writer) (*server.Instance, error) {
-	if err := finish(); err != nil {
+// domain service, for the commands that work on an instance without serving it. The host and
+// scheme come from the database when it has them (recordedBase), so an operator need not repeat
+// the server's --host and --insecure-http on every admin command.
+func openInstance(ctx context.Context, cfg *server.Config, finish finishFunc, stderr io.Writer) (*server.Instance, error) {
+	g, err := finish()
+	if err != nil {
 		return nil, usageError{err.Error()}
+	}
+	if err := adoptRecordedBase(ctx, cfg, g); err != nil {
+		return nil, err
 	}
 	return server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
 }
@@ -205,7 +218,7 @@ func cmdServe(ctx context.Context, args []string, e env, stderr io.Writer) error
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := finish(); err != nil {
+	if _, err := finish(); err != nil {
 		return usageError{err.Error()}
 	}
 	log := newLogger(cfg, stderr)

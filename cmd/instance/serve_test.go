@@ -267,11 +267,16 @@ func TestDatabaseRefusesAnotherHost(t *testing.T) {
 		t.Fatalf("first migrate: %d %s", code, stderr)
 	}
 	code, _, stderr := runCLI(t, nil, "", "migrate", "--db", db, "--host", "council-b.test")
-	if code != exitFailure || !strings.Contains(stderr, "belongs to the instance at https://council-a.test") {
+	if code != exitUsage || !strings.Contains(stderr, "--host council-b.test disagrees with the database, which belongs to the instance at https://council-a.test") {
 		t.Fatalf("host change: exit %d, %q", code, stderr)
 	}
 	code, _, stderr = runCLI(t, nil, "", "migrate", "--db", db, "--host", "council-a.test", "--insecure-http")
-	if code != exitFailure || !strings.Contains(stderr, "not http://council-a.test") {
+	if code != exitUsage || !strings.Contains(stderr, "--insecure-http=true gives http://council-a.test, but the database belongs to the instance at https://council-a.test") {
 		t.Fatalf("scheme change: exit %d, %q", code, stderr)
+	}
+	// serve is not an admin command: it must be told its host, and still refuses another one.
+	code, _, stderr = runCLI(t, nil, "", "serve", "--db", db, "--host", "council-b.test", "--listen", "127.0.0.1:0")
+	if code != exitFailure || !strings.Contains(stderr, "belongs to the instance at https://council-a.test") {
+		t.Fatalf("serve under another host: exit %d, %q", code, stderr)
 	}
 }
