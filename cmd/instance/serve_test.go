@@ -51,12 +51,12 @@ func startServer(t *testing.T, db string) (base string, logs *syncBuffer, stop f
 	return startServerAt(t, db, freePort(t))
 }
 
-func startServerAt(t *testing.T, db, port string) (base string, logs *syncBuffer, stop func() int) {
+func startServerAt(t *testing.T, db, port string, extra ...string) (base string, logs *syncBuffer, stop func() int) {
 	t.Helper()
 	logs = &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	args := []string{"serve", "--listen", "127.0.0.1:" + port, "--host", "localhost:" + port, "--db", db}
+	args := append([]string{"serve", "--listen", "127.0.0.1:" + port, "--host", "localhost:" + port, "--db", db}, extra...)
 	go func() { done <- run(ctx, args, fakeEnv(nil), strings.NewReader(""), io.Discard, logs) }()
 	base = "http://localhost:" + port
 	deadline := time.Now().Add(20 * time.Second)

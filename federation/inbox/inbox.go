@@ -94,7 +94,7 @@ func (h *Handler) ServePersonal(w http.ResponseWriter, r *http.Request) {
 			h.respond(w, r, fail(http.StatusNotFound, "no such inbox", nil))
 			return
 		}
-		h.respond(w, r, fail(http.StatusInternalServerError, "internal error", err))
+		h.respond(w, r, internalFailure(err))
 		return
 	}
 	h.respond(w, r, h.receive(r, owner))
@@ -103,9 +103,10 @@ func (h *Handler) ServePersonal(w http.ResponseWriter, r *http.Request) {
 // outcome is what a request ended as: a status, a message safe for the remote, and the cause for
 // our logs.
 type outcome struct {
-	code int
-	msg  string
-	err  error
+	code       int
+	msg        string
+	err        error
+	retryAfter bool // 503: tell the sender when to retry
 }
 
 func fail(code int, msg string, err error) *outcome { return &outcome{code: code, msg: msg, err: err} }
@@ -122,6 +123,9 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, o *outcome) {
 		h.log.DebugContext(r.Context(), "inbox ignored", "path", r.URL.Path, "reason", o.msg, "err", o.err)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if o.retryAfter {
+		w.Header().Set("Retry-After", "5")
+	}
 	w.WriteHeader(o.code)
 	_, _ = io.WriteString(w, o.msg+"\n")
 }
