@@ -248,6 +248,22 @@ func (e events) Publish(ctx context.Context, ev activitypub.Event) {
 	}
 }
 
+// resumeInterruptedDeliveries frees the leases a previous run held when it died (kill -9, power
+// loss), so its unfinished fan-out resumes now rather than after the 5-minute lease. Only on
+// SQLite, which one process serves; PostgreSQL peers' leases may be live and expire on their own.
+func (in *Instance) resumeInterruptedDeliveries(ctx context.Context) {
+	if in.Store.Dialect() != storage.SQLite {
+		return
+	}
+	n, err := in.Store.ReleaseDeliveryLeases(ctx)
+	switch {
+	case err != nil:
+		in.log.Warn("could not release the previous run's delivery leases; they will expire", "err", err)
+	case n > 0:
+		in.log.Info("resuming deliveries the previous run left unfinished", "deliveries", n)
+	}
+}
+
 // Serve runs the HTTP server on ln until ctx is cancelled, then shuts down gracefully: in-flight
 // requests get up to grace to finish.
 func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
@@ -265,6 +281,7 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go in.runMaintenance(workCtx)
+	in.resumeInterruptedDeliveries(ctx)
 	go func() {
 		defer close(workDone)
 		if err := in.Fed.Run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
