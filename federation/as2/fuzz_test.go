@@ -12,7 +12,7 @@ import (
 	"github.com/guildhall/guildhall/federation/as2"
 )
 
-// FuzzParse feeds arbitrary bodies to what the inbox and the dereferencer run on untrusted JSON:
+// FuzzParse (RES-10, ORI-03, ORI-17) feeds arbitrary bodies to what the inbox and the dereferencer run on untrusted JSON:
 // Decode, then ParseActivity, ParseObject and ParseActor. Properties: no panic; every refusal is a
 // *ParseError (the inbox maps it to 400 or 202); every accepted document is inside the published
 // bounds with absolute http(s) ids; and parse → Marshal → Decode → parse gives the same result, so

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// FuzzParseSignature feeds raw header values to the parameter parser. A value it accepts must be
+// FuzzParseSignature (SIG-02, SIG-13) feeds raw header values to the parameter parser. A value it accepts must be
 // one the verifier can rely on without further checks: an http(s) keyId with a host, a supported
 // algorithm, a non-empty signature, lower-case covered headers without blanks, and positive
 // created/expires whenever they are signed.

@@ -58,7 +58,7 @@ func sigParam(f *testing.F, header string) string {
 	return v
 }
 
-// FuzzVerifySignatureHeader throws arbitrary Signature (or Authorization) headers at the verifier
+// FuzzVerifySignatureHeader (SIG-02, SIG-13, SIG-16, SIG-23) throws arbitrary Signature (or Authorization) headers at the verifier
 // on a real GoToSocial request. Properties: no panic; every failure is an *httpsig.Error whose
 // Reason is short and single-line (it is sent back to the remote in the 401 body); and nothing but
 // the captured signature itself verifies — no rearrangement of parameters forges a signature.

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// FuzzWebFingerAnswer parses arbitrary WebFinger answers as ResolveHandle does (decode into jrd,
+// FuzzWebFingerAnswer (ORI-18) parses arbitrary WebFinger answers as ResolveHandle does (decode into jrd,
 // then selfLink). Properties: no panic; a result is always an absolute http(s) URL without
 // credentials within the URL bound, and it is the href of a link the answer really labelled "self"
 // with an ActivityStreams type.
