@@ -9,10 +9,11 @@ import (
 	"testing"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // testKey is one RSA key shared by every actor in these tests: generating 2048-bit keys per
@@ -35,7 +36,7 @@ type world struct {
 
 func newWorld(t *testing.T, st *storage.Store) *world {
 	t.Helper()
-	render, err := content.NewDomain("https://council.test")
+	render, err := markdown.NewDomain("https://council.test", content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/media"
+	"github.com/guildhall/guildhall/adapters/media/mediatest"
 	"github.com/guildhall/guildhall/storage"
-	"github.com/guildhall/guildhall/ui/media"
-	"github.com/guildhall/guildhall/ui/media/mediatest"
 )
 
 // mediaWorld is a world with uploads: a MediaService on the real store, a real directory and the

@@ -15,12 +15,13 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/federation/fedtest"
 	"github.com/guildhall/guildhall/storage"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // instance is one Guildhall server in the test federation: real storage, a real Service and the
@@ -66,7 +67,7 @@ func newCluster(t *testing.T, open func(testing.TB) *storage.Store, names ...str
 	t.Cleanup(cancel)
 	for _, name := range names {
 		store := open(t)
-		render, err := content.NewDomain("http://" + name)
+		render, err := markdown.NewDomain("http://"+name, content.NewSanitizer())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,8 +19,9 @@ import (
 // what we store does not depend on how a peer happened to lay its JSON out.
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/*.json")
-	more, _ := filepath.Glob("testdata/gotosocial/*.json")
-	for _, p := range append(seeds, more...) {
+	delivered, _ := filepath.Glob("testdata/gotosocial/delivered/*.raw.json")
+	served, _ := filepath.Glob("testdata/gotosocial/served/*.raw.json")
+	for _, p := range append(append(seeds, delivered...), served...) {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

@@ -176,11 +176,11 @@ func TestParseGoldenPlatforms(t *testing.T) {
 	}
 }
 
-// gtsFixtures finds ../shared/fixtures/gotosocial from the repository root.
+// gtsFixtures is the copy of the GoToSocial capture kept in testdata (provenance in its README).
 func gtsFixtures(t *testing.T) string {
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "gotosocial")
+	dir := filepath.Join("testdata", "gotosocial")
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("GoToSocial fixtures not found at %s: %v", dir, err)
+		t.Fatalf("GoToSocial fixtures missing from the repository: %v", err)
 	}
 	return dir
 }
@@ -233,7 +233,7 @@ func TestParseGoToSocialFixtures(t *testing.T) {
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "delivered", "*.raw.json"))
 	if len(files) == 0 {
-		t.Skip("no delivered fixtures")
+		t.Fatal("no delivered fixtures in testdata/gotosocial")
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".raw.json")

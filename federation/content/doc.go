@@ -1,15 +1,13 @@
-// Package content turns untrusted post content into HTML that is safe to
-// embed in Guildhall's web UI and to hand to Mastodon-compatible clients.
+// Package content is the HTML policy for post content: it reduces untrusted
+// HTML to what is safe to embed in Guildhall's web UI and to hand to
+// Mastodon-compatible clients.
 //
-// Two directions are covered:
-//
-//   - Inbound: remote servers send HTML (Note content, actor summary,
-//     PropertyValue values). [Sanitizer.Sanitize] reduces it to Mastodon's
-//     inbound allowlist; [Sanitizer.SanitizeText] reduces plain-text fields
-//     (display names, content warnings, alt text) to bounded plain text.
-//   - Outbound: local users write plain text or Markdown. [Renderer.Render]
-//     turns it into HTML with links, mentions and hashtags, and always passes
-//     the result through the same Sanitizer, so a bug in rendering cannot
+//   - Remote servers send HTML (Note content, actor summary, PropertyValue
+//     values). [Sanitizer.Sanitize] reduces it to Mastodon's inbound
+//     allowlist; [Sanitizer.SanitizeText] reduces plain-text fields (display
+//     names, content warnings, alt text) to bounded plain text.
+//   - Local posts are rendered by adapters/markdown, which passes every
+//     result through this same Sanitizer, so a bug in rendering cannot
 //     produce markup that inbound content could not (security.md XSS-05).
 //
 // [PlainText] goes the other way, HTML to text, for search indexing and

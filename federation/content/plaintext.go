@@ -152,3 +152,7 @@ func isHTMLSpace(r rune) bool {
 	}
 	return false
 }
+
+// PlainText is [PlainText] as a method, so the Sanitizer is the whole HTML policy that
+// adapters/markdown's Domain needs (markup and text).
+func (*Sanitizer) PlainText(html string) string { return PlainText(html) }

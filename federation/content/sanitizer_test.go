@@ -3,13 +3,15 @@ package content
 import (
 	"strings"
 	"testing"
+
+	"github.com/guildhall/guildhall/federation/content/contenttest"
 )
 
 const okLink = ` rel="nofollow noreferrer noopener" target="_blank"`
 
 // TestSanitizeXSS covers security.md XSS-01…XSS-03 plus the usual
 // encoding, nesting and mXSS tricks. Every output is also checked against
-// the independent contract in safety_test.go.
+// the independent contract in contenttest.
 func TestSanitizeXSS(t *testing.T) {
 	s := NewSanitizer()
 	tests := []struct {
@@ -64,7 +66,7 @@ func TestSanitizeXSS(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("Sanitize(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
-			if err := checkSafeHTML(got); err != nil {
+			if err := contenttest.CheckSafeHTML(got); err != nil {
 				t.Error(err)
 			}
 		})
@@ -112,7 +114,7 @@ func TestSanitizeAllowlist(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("Sanitize(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
-			if err := checkSafeHTML(got); err != nil {
+			if err := contenttest.CheckSafeHTML(got); err != nil {
 				t.Error(err)
 			}
 		})
@@ -141,7 +143,7 @@ func TestSanitizeLargeInputStaysLinear(t *testing.T) {
 	s := NewSanitizer()
 	in := strings.Repeat("<b>", 20000) + "x"
 	got := s.Sanitize(in)
-	if err := checkSafeHTML(got); err != nil {
+	if err := contenttest.CheckSafeHTML(got); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -14,11 +14,12 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/docs"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // serve runs the document handlers of one instance over real HTTP on st.
@@ -27,7 +28,7 @@ func serve(t *testing.T, st *storage.Store) (base string, svc *ap.Service) {
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	base = "http://" + host
-	render, err := content.NewDomain(base)
+	render, err := markdown.NewDomain(base, content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,27 +17,12 @@ import (
 	"github.com/guildhall/guildhall/federation/httpsig"
 )
 
-// fixtureDir finds ../shared/fixtures/gotosocial beside the repository
-// root (the directory holding go.mod), where CI checks shared/ out.
+// fixtureDir is the copy of the GoToSocial capture kept in testdata (provenance in its README).
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the package; cannot locate ../shared/fixtures")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures", "gotosocial")
+	fx := filepath.Join("testdata", "gotosocial")
 	if _, err := os.Stat(fx); err != nil {
-		t.Skipf("GoToSocial fixtures not found at %s (shared/ must sit beside the repo): %v", fx, err)
+		t.Fatalf("GoToSocial fixtures missing from the repository: %v", err)
 	}
 	return fx
 }

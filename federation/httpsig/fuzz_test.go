@@ -63,8 +63,8 @@ func sigParam(f *testing.F, header string) string {
 // Reason is short and single-line (it is sent back to the remote in the 401 body); and nothing but
 // the captured signature itself verifies — no rearrangement of parameters forges a signature.
 func FuzzVerifySignatureHeader(f *testing.F) {
-	reqs := []fuzzRequest{loadFuzzRequest(f, "like", true), loadFuzzRequest(f, "get-actor", false)}
-	pemBytes, err := os.ReadFile("testdata/gotosocial/alice.main-key.pem")
+	reqs := []fuzzRequest{loadFuzzRequest(f, "delivered/like", true), loadFuzzRequest(f, "fetches/get-actor", false)}
+	pemBytes, err := os.ReadFile("testdata/gotosocial/keys/alice.main-key.pem")
 	if err != nil {
 		f.Fatal(err)
 	}

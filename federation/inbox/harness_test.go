@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/fedtest"
 	"github.com/guildhall/guildhall/federation/fetch"
@@ -167,7 +168,7 @@ func newEnv(t testing.TB, store *storage.Store, remoteHosts ...string) *env {
 	e := &env{t: t, store: store, net: fedtest.NewNetwork(), remotes: map[string]*remoteServer{},
 		now: time.Now().UTC().Truncate(time.Second), blocked: map[string]bool{}}
 	e.svc = must(ap.NewService(ap.Options{Host: localHost, Scheme: "http", Store: store, Passwords: plainHasher{},
-		Renderer: must(content.NewDomain("http://" + localHost)), Logger: noLog(), NewKey: func() (*rsa.PrivateKey, error) { return testKey(t), nil }}))
+		Renderer: must(markdown.NewDomain("http://"+localHost, content.NewSanitizer())), Logger: noLog(), NewKey: func() (*rsa.PrivateKey, error) { return testKey(t), nil }}))
 	for _, h := range remoteHosts {
 		r := &remoteServer{host: h, docs: map[string]any{}, ctype: map[string]string{}}
 		r.srv = httptest.NewServer(r)

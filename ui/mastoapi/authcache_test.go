@@ -11,10 +11,11 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/ui/mastoapi"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // clock is a settable clock for the service, so that the token cache's expiry is tested without
@@ -36,7 +37,7 @@ func clockEnv(t *testing.T, st *storage.Store, c *clock) *env {
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	base := "http://" + host
-	render, err := content.NewDomain(base)
+	render, err := markdown.NewDomain(base, content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guildhall/guildhall/adapters/media/mediatest"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	"github.com/guildhall/guildhall/ui/media/mediatest"
 )
 
 // patchImages sends update_credentials as multipart with image parts, as Elk and Tusky do.

@@ -23,9 +23,9 @@ import (
 	"github.com/coder/websocket"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/media/mediatest"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	"github.com/guildhall/guildhall/ui/media/mediatest"
 )
 
 // world is an instance with something of everything a client shows: local and remote accounts,

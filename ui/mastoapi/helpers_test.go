@@ -19,11 +19,13 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 	"github.com/guildhall/guildhall/ui/mastoapi"
-	"github.com/guildhall/guildhall/ui/password"
+	"github.com/guildhall/guildhall/ui/web"
 )
 
 // testKey is shared by every actor: per-account RSA keys would dominate the run time.
@@ -52,7 +54,7 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	base := "http://" + host
-	render, err := content.NewDomain(base)
+	render, err := markdown.NewDomain(base, content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +71,14 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The OAuth authorisation page is ui/web's: mount it as cmd/instance/server does.
+	wh, err := web.New(web.Options{Service: svc, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := mux.NewRouter()
 	h.Routes(r)
+	wh.Routes(r)
 	srv.Config.Handler = r
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -67,7 +67,6 @@ type Handler struct {
 	media   *mediaapi.Handler // nil without Options.Media
 	limiter *limiter
 	auth    *authCache
-	cop     *http.CrossOriginProtection
 
 	conversations *activitypub.Conversations
 }
@@ -97,7 +96,6 @@ func New(o Options) (*Handler, error) {
 		svc: o.Service, log: o.Logger, opts: o,
 		limiter: newLimiter(o.RateLimit, o.RateWindow),
 		auth:    newAuthCache(),
-		cop:     http.NewCrossOriginProtection(),
 	}
 	if err := h.wirePorts(o); err != nil {
 		return nil, err

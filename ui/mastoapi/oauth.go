@@ -1,18 +1,14 @@
 package mastoapi
 
 import (
-	"crypto/subtle"
-	"html/template"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
 )
 
-// The session cookie ui/web sets after sign-in: the plain name over http, with the __Host-
-// prefix over https. The consent page reads it (the packages are siblings and cannot share code).
-var sessionCookies = []string{"__Host-guildhall_session", "guildhall_session"}
+// The authorisation page itself (GET and POST /oauth/authorize) is a page of the web UI (ui/web),
+// with its session and CSRF protection; this package keeps the machine side of OAuth.
 
 func (h *Handler) oauthMetadata(w http.ResponseWriter, _ *http.Request, _ *call) error {
 	b := h.base()
@@ -80,126 +76,6 @@ func (h *Handler) verifyApp(w http.ResponseWriter, r *http.Request, c *call) err
 	return ok(w, e)
 }
 
-// authRequest reads the OAuth parameters from the query (GET) or the consent form (POST).
-func authRequest(p *params) activitypub.AuthRequest {
-	return activitypub.AuthRequest{
-		ClientID: p.str("client_id"), RedirectURI: p.str("redirect_uri"), Scope: p.str("scope"),
-		CodeChallenge: p.str("code_challenge"), CodeChallengeMethod: p.str("code_challenge_method"),
-	}
-}
-
-// signedIn returns the browser session's account, if any.
-func (h *Handler) signedIn(r *http.Request) (*activitypub.Account, *activitypub.Session, error) {
-	for _, name := range sessionCookies {
-		ck, err := r.Cookie(name)
-		if err != nil || ck.Value == "" {
-			continue
-		}
-		acct, sess, err := h.svc.SessionAccount(r.Context(), ck.Value)
-		if activitypub.IsNotFound(err) {
-			continue
-		}
-		return acct, sess, err
-	}
-	return nil, nil, nil
-}
-
-func (h *Handler) authorizeForm(w http.ResponseWriter, r *http.Request, c *call) error {
-	if rt := c.p.str("response_type"); rt != "code" {
-		return &apiError{status: http.StatusBadRequest, code: "unsupported_response_type",
-			msg: "The authorization server does not support this response type."}
-	}
-	req := authRequest(c.p)
-	app, scopes, err := h.svc.CheckAuthRequest(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	acct, sess, err := h.signedIn(r)
-	if err != nil {
-		return err
-	}
-	if acct == nil {
-		// As Mastodon does: sign in first, then come back here.
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-		return nil
-	}
-	securePage(w)
-	return consentPage.Execute(w, map[string]any{
-		"App": app.Name, "Website": app.Website, "Scopes": scopes, "Username": acct.Actor.Username,
-		"Domain": h.svc.Domain(), "CSRF": sess.CSRFToken, "ClientID": req.ClientID,
-		"RedirectURI": req.RedirectURI, "Scope": strings.Join(scopes, " "), "State": c.p.str("state"),
-		"CodeChallenge": req.CodeChallenge, "CodeChallengeMethod": req.CodeChallengeMethod,
-	})
-}
-
-func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := h.cop.Check(r); err != nil {
-		return errStatus(http.StatusForbidden, "cross-origin request refused")
-	}
-	acct, sess, err := h.signedIn(r)
-	if err != nil {
-		return err
-	}
-	if acct == nil {
-		return errStatus(http.StatusUnauthorized, "You need to sign in before continuing.")
-	}
-	tok := c.p.str("authenticity_token")
-	if tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(sess.CSRFToken)) != 1 {
-		return errStatus(http.StatusForbidden, "The form has expired; go back and try again.")
-	}
-	req := authRequest(c.p)
-	if _, _, err := h.svc.CheckAuthRequest(r.Context(), req); err != nil {
-		return err // never redirect to a URI that did not check out
-	}
-	state := c.p.str("state")
-	if c.p.str("decision") != "allow" {
-		if req.RedirectURI == activitypub.OOBRedirect {
-			securePage(w)
-			return oobPage.Execute(w, map[string]any{"Denied": true})
-		}
-		http.Redirect(w, r, withQuery(req.RedirectURI, url.Values{"error": {"access_denied"},
-			"error_description": {"The resource owner or authorization server denied the request."}}, state), http.StatusFound)
-		return nil
-	}
-	code, err := h.svc.CreateAuthCode(r.Context(), acct, req)
-	if err != nil {
-		return err
-	}
-	if req.RedirectURI == activitypub.OOBRedirect {
-		securePage(w)
-		return oobPage.Execute(w, map[string]any{"Code": code})
-	}
-	http.Redirect(w, r, withQuery(req.RedirectURI, url.Values{"code": {code}}, state), http.StatusFound)
-	return nil
-}
-
-// withQuery adds values (and state, when given) to a redirect URI, keeping its own query.
-func withQuery(raw string, add url.Values, state string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	q := u.Query()
-	for k, vs := range add {
-		q[k] = vs
-	}
-	if state != "" {
-		q.Set("state", state)
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// securePage sets the headers of the HTML pages of the flow: never framed (clickjacking a
-// consent button), never cached, and no Referer carrying a code onward.
-func securePage(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("Cache-Control", "no-store")
-}
-
 func (h *Handler) token(w http.ResponseWriter, r *http.Request, c *call) error {
 	clientID, secret := c.p.str("client_id"), c.p.str("client_secret")
 	if id, s, okBasic := r.BasicAuth(); okBasic { // client_secret_basic
@@ -263,37 +139,3 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request, c *call) error 
 	}
 	return ok(w, map[string]any{})
 }
-
-var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Authorise {{.App}} – {{.Domain}}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.5rem}</style></head>
-<body><main>
-<h1>Authorise {{.App}}?</h1>
-<p><strong>{{.App}}</strong>{{if .Website}} (<span>{{.Website}}</span>){{end}} wants to use your account
-<strong>@{{.Username}}@{{.Domain}}</strong>. It is asking for:</p>
-<ul>{{range .Scopes}}<li><code>{{.}}</code></li>{{end}}</ul>
-<form method="post" action="/oauth/authorize">
-<input type="hidden" name="authenticity_token" value="{{.CSRF}}">
-<input type="hidden" name="client_id" value="{{.ClientID}}">
-<input type="hidden" name="redirect_uri" value="{{.RedirectURI}}">
-<input type="hidden" name="response_type" value="code">
-<input type="hidden" name="scope" value="{{.Scope}}">
-<input type="hidden" name="state" value="{{.State}}">
-<input type="hidden" name="code_challenge" value="{{.CodeChallenge}}">
-<input type="hidden" name="code_challenge_method" value="{{.CodeChallengeMethod}}">
-<button type="submit" name="decision" value="allow">Authorise</button>
-<button type="submit" name="decision" value="deny">Deny</button>
-</form>
-</main></body></html>
-`))
-
-var oobPage = template.Must(template.New("oob").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Authorisation code</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}code{font-size:1.1rem;word-break:break-all}</style></head>
-<body><main>{{if .Denied}}<h1>Authorisation denied</h1><p>You can close this page.</p>
-{{else}}<h1>Authorisation code</h1><p>Copy this code and paste it into the application:</p>
-<p><code>{{.Code}}</code></p>{{end}}</main></body></html>
-`))

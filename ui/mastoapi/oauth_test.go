@@ -17,7 +17,7 @@ import (
 
 const callback = "tusky-oauth://callback"
 
-var csrfField = regexp.MustCompile(`name="authenticity_token" value="([^"]+)"`)
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // signIn opens a browser session as ui/web would and returns its cookie value.
 func (e *env) signIn(login string) string {
@@ -71,7 +71,7 @@ func (e *env) consent(authURL, session, decision string) resp {
 		e.t.Fatalf("no CSRF token on the consent page: %s", page.body)
 	}
 	u, _ := url.Parse(authURL)
-	form := url.Values{"authenticity_token": {string(m[1])}, "decision": {decision}}
+	form := url.Values{"csrf_token": {string(m[1])}, "decision": {decision}}
 	for _, k := range []string{"client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"} {
 		form.Set(k, u.Query().Get(k))
 	}
@@ -229,7 +229,7 @@ func TestOAuthPKCEAndRefusals(t *testing.T) {
 	})
 	t.Run("csrf", func(t *testing.T) {
 		r := e.browse("POST", e.base+"/oauth/authorize", session, url.Values{"client_id": {app.ClientID},
-			"redirect_uri": {callback}, "scope": {"read"}, "decision": {"allow"}, "authenticity_token": {"forged"}})
+			"redirect_uri": {callback}, "scope": {"read"}, "decision": {"allow"}, "csrf_token": {"forged"}})
 		if r.status != 403 {
 			t.Fatalf("forged consent: %d", r.status)
 		}

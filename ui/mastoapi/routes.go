@@ -56,8 +56,6 @@ func (h *Handler) routes() []route {
 		{get, "/.well-known/oauth-authorization-server", noAuth, "", h.oauthMetadata},
 		{post, "/api/v1/apps", noAuth, "", h.createApp},
 		{get, "/api/v1/apps/verify_credentials", appToken, "", h.verifyApp},
-		{get, "/oauth/authorize", noAuth, "", h.authorizeForm},
-		{post, "/oauth/authorize", noAuth, "", h.authorize},
 		{post, "/oauth/token", noAuth, "", h.token},
 		{post, "/oauth/revoke", noAuth, "", h.revokeToken},
 

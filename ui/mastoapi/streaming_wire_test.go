@@ -14,9 +14,9 @@ import (
 	"github.com/coder/websocket"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/media/mediatest"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	"github.com/guildhall/guildhall/ui/media/mediatest"
 )
 
 // appToken registers an application and issues acct a token of it, so that /oauth/revoke can

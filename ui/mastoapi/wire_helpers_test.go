@@ -11,11 +11,12 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	filemedia "github.com/guildhall/guildhall/adapters/media"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/ui/mastoapi"
-	filemedia "github.com/guildhall/guildhall/ui/media"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // newWiredEnv is newEnv with everything the server wires switched on: the streaming hub (as the
@@ -25,7 +26,7 @@ func newWiredEnv(t testing.TB, st *storage.Store) (*env, *mastoapi.Handler) {
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	base := "http://" + host
-	render, err := content.NewDomain(base)
+	render, err := markdown.NewDomain(base, content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,22 +38,29 @@ func (h *Handler) checkCSRF(mode csrfMode, next handlerFunc) handlerFunc {
 		if err := r.ParseForm(); err != nil {
 			return activitypub.E("web.form", activitypub.Invalid, "the form could not be read")
 		}
-		var want string
+		var ok bool
 		switch mode {
 		case csrfSession:
-			if s := sessionFrom(r.Context()); s != nil {
-				want = s.CSRFToken
-			}
+			ok = h.sessionTokenOK(r)
 		case csrfCookie:
 			if c, err := r.Cookie(h.csrfCookie()); err == nil {
-				want = c.Value
+				ok = tokensEqual(c.Value, r.PostForm.Get(csrfField))
 			}
 		}
-		if !tokensEqual(want, r.PostForm.Get(csrfField)) {
+		if !ok {
 			return errCSRF
 		}
 		return next(w, r)
 	}
+}
+
+// sessionTokenOK says whether a parsed form carries the signed-in session's CSRF token.
+func (h *Handler) sessionTokenOK(r *http.Request) bool {
+	want := ""
+	if s := sessionFrom(r.Context()); s != nil {
+		want = s.CSRFToken
+	}
+	return tokensEqual(want, r.PostForm.Get(csrfField))
 }
 
 func tokensEqual(want, got string) bool {

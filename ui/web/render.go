@@ -15,7 +15,7 @@ import (
 var templateFS embed.FS
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
-var pageNames = []string{"home", "login", "logout", "setup", "error"}
+var pageNames = []string{"home", "login", "logout", "setup", "error", "oauth-authorize", "oauth-code"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -32,6 +32,8 @@ type view struct {
 	// Message and RequestID are for the error page.
 	Message   string
 	RequestID string
+	// Consent is for the OAuth authorisation pages.
+	Consent *consentView
 }
 
 // fieldError is one entry of the error summary, linked to the input it is about.

@@ -28,6 +28,9 @@ func (h *Handler) routes() []route {
 		{method: http.MethodGet, path: "/logout", handle: h.logoutForm},
 		{method: http.MethodPost, path: "/logout", csrf: csrfSession, handle: h.logout},
 		{method: http.MethodGet, path: "/static/{file}", anonymous: true, handle: h.static},
+		{method: http.MethodGet, path: "/oauth/authorize", handle: h.authorizeForm},
+		// The handler checks the session's CSRF token itself, after requiring the session.
+		{method: http.MethodPost, path: "/oauth/authorize", handle: h.authorize},
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
-	"github.com/guildhall/guildhall/ui/password"
+	"github.com/guildhall/guildhall/adapters/password"
 )
 
 func TestClientAddress(t *testing.T) {

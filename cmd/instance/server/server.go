@@ -16,13 +16,14 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	filemedia "github.com/guildhall/guildhall/adapters/media"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/ui/mastoapi"
-	filemedia "github.com/guildhall/guildhall/ui/media"
-	"github.com/guildhall/guildhall/ui/password"
 	"github.com/guildhall/guildhall/ui/web"
 )
 
@@ -86,7 +87,7 @@ func (in *Instance) prepare(ctx context.Context) error {
 	if err := in.Store.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
-	render, err := content.NewDomain(in.Config.Scheme() + "://" + in.Config.Host)
+	render, err := markdown.NewDomain(in.Config.Scheme()+"://"+in.Config.Host, content.NewSanitizer())
 	if err != nil {
 		return err
 	}

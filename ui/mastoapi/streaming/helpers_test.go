@@ -19,10 +19,11 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
-	"github.com/guildhall/guildhall/ui/password"
 )
 
 // wait bounds every wait for something that should happen; it guards against hangs and says
@@ -80,7 +81,7 @@ func testRenderNotification(_ context.Context, viewer *activitypub.Account, n *a
 func newWorld(t *testing.T, tweak func(*Options)) *world {
 	t.Helper()
 	st := storagetest.OpenSQLite(t)
-	render, err := content.NewDomain("http://127.0.0.1")
+	render, err := markdown.NewDomain("http://127.0.0.1", content.NewSanitizer())
 	if err != nil {
 		t.Fatal(err)
 	}
