@@ -54,12 +54,20 @@ type Error struct {
 	Err  error
 }
 
+// Error renders the op chain once and the kind or message once: a wrapper that adds no message of
+// its own (or repeats its cause's) prints only its op, as upspin's errors.E does, so a three-deep
+// chain reads "a: b: c: actor not found", not the message three times.
 func (e *Error) Error() string {
+	msg := e.Msg
+	var inner *Error
+	if errors.As(e.Err, &inner) && inner.Kind == e.Kind && (msg == "" || msg == inner.Msg) {
+		msg = ""
+	}
 	switch {
-	case e.Msg != "" && e.Err != nil:
-		return fmt.Sprintf("%s: %s: %v", e.Op, e.Msg, e.Err)
-	case e.Msg != "":
-		return fmt.Sprintf("%s: %s", e.Op, e.Msg)
+	case msg != "" && e.Err != nil:
+		return fmt.Sprintf("%s: %s: %v", e.Op, msg, e.Err)
+	case msg != "":
+		return fmt.Sprintf("%s: %s", e.Op, msg)
 	case e.Err != nil:
 		return fmt.Sprintf("%s: %v", e.Op, e.Err)
 	default:
@@ -73,14 +81,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // through the caller's own assertions; we keep it permissive here.
 func E(op string, kind Kind, msg string) error { return &Error{Op: op, Kind: kind, Msg: msg} }
 
-// Wrap adds an operation to err, keeping its kind and message. Nil stays nil.
+// Wrap adds an operation to err, keeping its kind; the message stays with the cause (Message
+// finds it there), so it is said once however deep the chain. Nil stays nil.
 func Wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var de *Error
 	if errors.As(err, &de) {
-		return &Error{Op: op, Kind: de.Kind, Msg: de.Msg, Err: err}
+		return &Error{Op: op, Kind: de.Kind, Err: err}
 	}
 	return &Error{Op: op, Kind: Other, Err: err}
 }

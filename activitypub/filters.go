@@ -111,6 +111,10 @@ func NewFilters(svc *Service, store FilterStore) (*Filters, error) {
 	if svc == nil || store == nil {
 		return nil, E("activitypub.NewFilters", Invalid, "service and store are required")
 	}
+	if svc.render == nil {
+		// Filters match what a reader sees, which only the renderer knows.
+		return nil, E("activitypub.NewFilters", Invalid, "the service needs a Renderer for filters")
+	}
 	return &Filters{svc: svc, store: store}, nil
 }
 
@@ -411,35 +415,11 @@ func (f *Filters) Match(active []*Filter, st *Status) []FilterResult {
 
 // plainText is the text filters search: what a reader sees of the status.
 func (f *Filters) plainText(st *Status) string {
-	content := st.Content
-	if f.svc.render != nil {
-		content = f.svc.render.PlainText(content)
-	} else {
-		content = stripHTML(content)
-	}
-	parts := []string{st.SpoilerText, st.Title, content}
+	parts := []string{st.SpoilerText, st.Title, f.svc.render.PlainText(st.Content)}
 	for _, a := range st.Attachments {
 		parts = append(parts, a.Description)
 	}
 	return strings.Join(parts, "\n")
-}
-
-// stripHTML drops tags, for when no renderer is configured (tests of other layers).
-func stripHTML(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-			b.WriteByte(' ')
-		case r == '>':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // keywordMatches reports whether keyword occurs in text, ignoring case. With wholeWord, an

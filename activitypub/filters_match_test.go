@@ -31,31 +31,3 @@ func TestKeywordMatches(t *testing.T) {
 		})
 	}
 }
-
-func TestFilterMatchText(t *testing.T) {
-	f := &Filters{svc: &Service{}}
-	active := []*Filter{{ID: "1", Action: FilterWarn, Keywords: []FilterKeyword{{Keyword: "secret", WholeWord: true}, {Keyword: "plan", WholeWord: true}}}}
-	cases := []struct {
-		name string
-		st   *Status
-		want []string
-	}{
-		{"content html", &Status{Content: "<p>the <b>secret</b> is out</p>"}, []string{"secret"}},
-		{"content warning", &Status{SpoilerText: "plan", Content: "<p>hello</p>"}, []string{"plan"}},
-		{"media description", &Status{Content: "<p>look</p>", Attachments: []Attachment{{Description: "site plan"}}}, []string{"plan"}},
-		{"tag names are not text", &Status{Content: `<p><a href="/tags/x" class="secret">x</a></p>`}, nil},
-		{"none", &Status{Content: "<p>nothing</p>"}, nil},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			res := f.Match(active, c.st)
-			var got []string
-			for _, r := range res {
-				got = append(got, r.KeywordMatches...)
-			}
-			if len(got) != len(c.want) || (len(got) > 0 && got[0] != c.want[0]) {
-				t.Fatalf("matches = %v, want %v", got, c.want)
-			}
-		})
-	}
-}

@@ -147,9 +147,6 @@ func (s *Service) Domain() string {
 // BaseURL is scheme://host, with no trailing slash.
 func (s *Service) BaseURL() string { return s.scheme + "://" + s.host }
 
-// Store exposes the store to the layers that read it directly for rendering.
-func (s *Service) Store() Store { return s.store }
-
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now().UTC() }
 

@@ -30,7 +30,7 @@ func (s *Service) Thread(ctx context.Context, v Viewer, id string) (ancestors, d
 	if err != nil {
 		return nil, nil, Wrap(op, err)
 	}
-	ancestors, descendants = []*Status{}, []*Status{}
+	ancestors = []*Status{}
 	cur := st
 	for i := 0; i < maxThreadAncestry && cur.InReplyToID != ""; i++ {
 		p, err := s.store.StatusByID(ctx, cur.InReplyToID)
@@ -51,12 +51,8 @@ func (s *Service) Thread(ctx context.Context, v Viewer, id string) (ancestors, d
 	if err != nil {
 		return nil, nil, Wrap(op, err)
 	}
-	for _, d := range desc {
-		if ok, err := s.CanSee(ctx, v, d); err != nil {
-			return nil, nil, Wrap(op, err)
-		} else if ok {
-			descendants = append(descendants, d)
-		}
+	if descendants, err = s.filterVisible(ctx, v, desc); err != nil {
+		return nil, nil, Wrap(op, err)
 	}
 	return ancestors, descendants, nil
 }

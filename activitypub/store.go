@@ -89,6 +89,7 @@ type FollowStore interface {
 	Followers(ctx context.Context, actorID string, p Page) ([]*Follow, error)
 	Following(ctx context.Context, actorID string, p Page) ([]*Follow, error)
 	FollowRequests(ctx context.Context, followeeID string, p Page) ([]*Follow, error)
+	CountFollowRequests(ctx context.Context, followeeID string) (int, error)
 	// FollowerInboxes returns the distinct inboxes (shared inbox preferred) of an actor's remote
 	// accepted followers.
 	FollowerInboxes(ctx context.Context, actorID string) ([]string, error)

@@ -50,21 +50,6 @@ func (s *Service) ActorStatuses(ctx context.Context, v Viewer, actorID string, f
 	return s.filterVisible(ctx, v, sts)
 }
 
-// filterVisible drops statuses (and boosts of statuses) the viewer may not see.
-func (s *Service) filterVisible(ctx context.Context, v Viewer, sts []*Status) ([]*Status, error) {
-	out := make([]*Status, 0, len(sts))
-	for _, st := range sts {
-		ok, err := s.CanSee(ctx, v, st)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, st)
-		}
-	}
-	return out, nil
-}
-
 // Notifications lists a local user's notifications.
 func (s *Service) Notifications(ctx context.Context, acct *Account, f NotificationFilter, p Page) ([]*Notification, error) {
 	ns, err := s.store.Notifications(ctx, acct.Actor.ID, f, clampPage(p))

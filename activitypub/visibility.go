@@ -14,9 +14,71 @@ type Viewer struct {
 }
 
 // CanSee applies the visibility rules of a status for a viewer. It is the single place these rules
-// live: the web UI, the client API and the federation documents all call it.
+// live: the web UI, the client API, streaming and the federation documents all call it. A status
+// is visible when it is not deleted, its author is not gone (AuthorGone: deleted, suspended, or on
+// a blocked domain), no block stands between the viewer and the author, and its audience includes
+// the viewer; a boost is visible when, besides, the boosted original is by all the same rules.
 func (s *Service) CanSee(ctx context.Context, v Viewer, st *Status) (bool, error) {
-	if st.DeletedAt != nil {
+	seen, err := s.filterVisible(ctx, v, []*Status{st})
+	return len(seen) == 1, err
+}
+
+// filterVisible keeps the statuses (and boosts of statuses) the viewer may see, in order. Authors
+// and originals are loaded once for the whole list, so a timeline page costs two queries more,
+// not two per status.
+func (s *Service) filterVisible(ctx context.Context, v Viewer, sts []*Status) ([]*Status, error) {
+	const op = "activitypub.CanSee"
+	var origIDs, actorIDs []string
+	for _, st := range sts {
+		actorIDs = append(actorIDs, st.ActorID)
+		if st.ReblogOfID != "" {
+			origIDs = append(origIDs, st.ReblogOfID)
+		}
+	}
+	originals := map[string]*Status{}
+	if len(origIDs) > 0 {
+		os, err := s.store.StatusesByIDs(ctx, uniqueIDs(origIDs))
+		if err != nil {
+			return nil, Wrap(op, err)
+		}
+		for _, o := range os {
+			originals[o.ID] = o
+			actorIDs = append(actorIDs, o.ActorID)
+		}
+	}
+	authors := map[string]*Actor{}
+	if len(actorIDs) > 0 {
+		as, err := s.store.ActorsByIDs(ctx, uniqueIDs(actorIDs))
+		if err != nil {
+			return nil, Wrap(op, err)
+		}
+		for _, a := range as {
+			authors[a.ID] = a
+		}
+	}
+	out := make([]*Status, 0, len(sts))
+	for _, st := range sts {
+		ok, err := s.visibleTo(ctx, v, st, authors[st.ActorID])
+		if err == nil && ok && st.ReblogOfID != "" {
+			o := originals[st.ReblogOfID]
+			ok = o != nil
+			if ok {
+				ok, err = s.visibleTo(ctx, v, o, authors[o.ActorID])
+			}
+		}
+		if err != nil {
+			return nil, Wrap(op, err)
+		}
+		if ok {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// visibleTo applies the rules to one status whose author is loaded (nil when unknown).
+func (s *Service) visibleTo(ctx context.Context, v Viewer, st *Status, author *Actor) (bool, error) {
+	if st.DeletedAt != nil || AuthorGone(author) {
 		return false, nil
 	}
 	if v.Actor != nil && v.Actor.ID == st.ActorID {

@@ -64,3 +64,49 @@ func TestBlockHidesPosts(t *testing.T) {
 		}
 	})
 }
+
+// TestCanSeeCoversAuthorsAndBoosts: a suspended or deleted author's posts are visible to nobody,
+// and so is a boost of them, which would otherwise bring them back (Mastodon CVE-2026-23961).
+func TestCanSeeCoversAuthorsAndBoosts(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w *world) {
+		alice, bob, carol := w.user("alice"), w.user("bob"), w.user("carol")
+		st := w.post(alice, "public words", ap.Public)
+		boost, err := w.svc.Reblog(w.ctx, bob, st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own := w.post(bob, "bob's own words", ap.Public)
+		viewers := map[string]ap.Viewer{"carol": {Actor: &carol.Actor}, "anonymous": {}}
+		check := func(when string, want map[*ap.Status]bool) {
+			t.Helper()
+			for name, v := range viewers {
+				for s, sees := range want {
+					got, err := w.svc.CanSee(w.ctx, v, s)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got != sees {
+						t.Errorf("%s: %s sees %q (boost: %v) = %v, want %v", when, name, s.Content, s.ReblogOfID != "", got, sees)
+					}
+				}
+			}
+		}
+		check("before", map[*ap.Status]bool{st: true, boost: true, own: true})
+
+		now := w.svc.Now()
+		alice.Actor.SuspendedAt = &now
+		if err := w.store.UpdateActor(w.ctx, &alice.Actor); err != nil {
+			t.Fatal(err)
+		}
+		check("author suspended", map[*ap.Status]bool{st: false, boost: false, own: true})
+
+		bob.Actor.DeletedAt = &now
+		alice.Actor.SuspendedAt = nil
+		for _, a := range []*ap.Actor{&alice.Actor, &bob.Actor} {
+			if err := w.store.UpdateActor(w.ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("booster deleted", map[*ap.Status]bool{st: true, boost: false, own: false})
+	})
+}

@@ -22,10 +22,19 @@ import (
 	"github.com/guildhall/guildhall/federation/remote"
 )
 
-// Options configures federation. Service is required; Store defaults to Service.Store().
+// Store is everything the federation packages read and write directly, each through its own
+// narrow interface; storage.Store satisfies it.
+type Store interface {
+	inbox.Store
+	docs.Store
+	remote.Store
+	delivery.Store
+}
+
+// Options configures federation. Service and Store are required.
 type Options struct {
 	Service *ap.Service
-	Store   ap.Store
+	Store   Store
 	Logger  *slog.Logger
 	// AllowPrivateNetworks lets outgoing requests reach private addresses: development
 	// federations on one machine and tests only.
@@ -52,11 +61,8 @@ type Federation struct {
 
 // New builds the federation side and connects its resolver to the service.
 func New(o Options) (*Federation, error) {
-	if o.Service == nil {
-		return nil, errors.New("federation: Service is required")
-	}
-	if o.Store == nil {
-		o.Store = o.Service.Store()
+	if o.Service == nil || o.Store == nil {
+		return nil, errors.New("federation: Service and Store are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -71,19 +77,19 @@ func New(o Options) (*Federation, error) {
 	// One policy cache for every path that talks to other servers: inbound activities, fetches
 	// and deliveries. Changes made by another process (the admin CLI) apply within its TTL.
 	policy := ap.NewPolicyCache(o.Service, 0)
-	deref, err := remote.New(remote.Options{Service: o.Service, Fetcher: fetcher, Logger: o.Logger,
+	deref, err := remote.New(remote.Options{Service: o.Service, Store: o.Store, Fetcher: fetcher, Logger: o.Logger,
 		Allowed: policy.Allowed})
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	o.Service.SetResolver(deref)
-	in, err := inbox.New(inbox.Options{Service: o.Service, Resolver: deref, Logger: o.Logger,
+	in, err := inbox.New(inbox.Options{Service: o.Service, Store: o.Store, Resolver: deref, Logger: o.Logger,
 		DomainBlocked: policy.Blocked})
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	verifier := &httpsig.Verifier{Keys: deref, Host: o.Service.Host(), Now: o.Service.Now}
-	dh, err := docs.New(docs.Options{Service: o.Service, Verifier: verifier, Logger: o.Logger, Version: o.Version})
+	dh, err := docs.New(docs.Options{Service: o.Service, Store: o.Store, Verifier: verifier, Logger: o.Logger, Version: o.Version})
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}

@@ -77,7 +77,7 @@ func newCluster(t *testing.T, open func(testing.TB) *storage.Store, names ...str
 		if err != nil {
 			t.Fatal(err)
 		}
-		fed, err := federation.New(federation.Options{Service: svc, Logger: log, AllowPrivateNetworks: true,
+		fed, err := federation.New(federation.Options{Service: svc, Store: store, Logger: log, AllowPrivateNetworks: true,
 			Dial: c.net.DialContext, Version: "test",
 			Delivery: delivery.Options{Poll: 20 * time.Millisecond, Timeout: 2 * time.Second, Lease: 10 * time.Second,
 				Backoff: func(int) time.Duration { return 50 * time.Millisecond }}})

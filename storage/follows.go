@@ -129,6 +129,13 @@ func (s *Store) FollowRequests(ctx context.Context, followeeID string, p activit
 	return s.followPage(ctx, "storage.FollowRequests", `followee_id = ? AND state = 'pending'`, followeeID, p)
 }
 
+// CountFollowRequests counts the pending requests to follow an actor.
+func (s *Store) CountFollowRequests(ctx context.Context, followeeID string) (int, error) {
+	var n int
+	err := s.get(ctx, &n, `SELECT COUNT(*) FROM follows WHERE followee_id = ? AND state = 'pending'`, followeeID)
+	return n, mapErr("storage.CountFollowRequests", err)
+}
+
 // FollowerInboxes returns the distinct inboxes of an actor's remote accepted followers, each
 // follower's shared inbox when it has one, so one POST reaches every follower on a server.
 func (s *Store) FollowerInboxes(ctx context.Context, actorID string) ([]string, error) {

@@ -90,6 +90,9 @@ func TestFollows(t *testing.T) {
 		if err != nil || len(reqs) != 1 || reqs[0].ID != req.ID || reqs[0].State != activitypub.FollowPending {
 			t.Errorf("FollowRequests = %v, %v", reqs, err)
 		}
+		if n, err := s.CountFollowRequests(ctx, alice.ID); err != nil || n != 1 {
+			t.Errorf("CountFollowRequests = %d, %v; want 1 (accepted follows are not requests)", n, err)
+		}
 		following, err := s.Following(ctx, remote[0].ID, activitypub.Page{})
 		if err != nil || len(following) != 1 || following[0].FolloweeID != alice.ID {
 			t.Errorf("Following = %v, %v", following, err)

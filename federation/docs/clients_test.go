@@ -42,7 +42,7 @@ func serve(t *testing.T, st *storage.Store) (base string, svc *ap.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := docs.New(docs.Options{Service: svc, Logger: slog.New(slog.DiscardHandler), Version: "0.1.0"})
+	h, err := docs.New(docs.Options{Service: svc, Store: st, Logger: slog.New(slog.DiscardHandler), Version: "0.1.0"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,9 +20,25 @@ import (
 	"github.com/guildhall/guildhall/federation/httpsig"
 )
 
-// Options configures the document handlers. Service is required.
+// Store is what the documents read: actors, statuses and collections as they are stored, which
+// the handlers then pass through the service's visibility rules. storage.Store satisfies it.
+type Store interface {
+	ActorByID(ctx context.Context, id string) (*ap.Actor, error)
+	ActorByURI(ctx context.Context, uri string) (*ap.Actor, error)
+	ActorByUsername(ctx context.Context, username, domain string) (*ap.Actor, error)
+	ActorsByIDs(ctx context.Context, ids []string) ([]*ap.Actor, error)
+	StatusByID(ctx context.Context, id string) (*ap.Status, error)
+	Descendants(ctx context.Context, statusID string, limit int) ([]*ap.Status, error)
+	Followers(ctx context.Context, actorID string, p ap.Page) ([]*ap.Follow, error)
+	Following(ctx context.Context, actorID string, p ap.Page) ([]*ap.Follow, error)
+	CountUsers(ctx context.Context) (int, error)
+	CountLocalStatuses(ctx context.Context) (int, error)
+}
+
+// Options configures the document handlers. Service and Store are required.
 type Options struct {
 	Service *ap.Service
+	Store   Store
 	// Verifier checks the signatures of signed GETs, whose signer then counts as the viewer (so
 	// a follower's server can fetch a followers-only post). Nil treats every GET as anonymous.
 	Verifier *httpsig.Verifier
@@ -38,7 +54,7 @@ type Options struct {
 // Handler serves the documents.
 type Handler struct {
 	svc    *ap.Service
-	store  ap.Store
+	store  Store
 	verify *httpsig.Verifier
 	log    *slog.Logger
 	render as2.Renderer
@@ -47,8 +63,8 @@ type Handler struct {
 
 // New checks the options and returns a Handler.
 func New(o Options) (*Handler, error) {
-	if o.Service == nil {
-		return nil, errors.New("docs: Service is required")
+	if o.Service == nil || o.Store == nil {
+		return nil, errors.New("docs: Service and Store are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -62,7 +78,7 @@ func New(o Options) (*Handler, error) {
 	if o.NodeName == "" {
 		o.NodeName = o.Service.Domain()
 	}
-	return &Handler{svc: o.Service, store: o.Service.Store(), verify: o.Verifier, log: o.Logger,
+	return &Handler{svc: o.Service, store: o.Store, verify: o.Verifier, log: o.Logger,
 		render: as2.Renderer{BaseURL: o.Service.BaseURL(), Domain: o.Service.Domain()}, o: o}, nil
 }
 

@@ -17,7 +17,7 @@ import (
 // useRealPolicy remounts the inbox with the domain-block hook federation.New passes, minus the
 // cache, so a policy change in a test applies to the very next request.
 func (e *env) useRealPolicy() {
-	h := must(inbox.New(inbox.Options{Service: e.svc, Resolver: e.deref, Logger: noLog(),
+	h := must(inbox.New(inbox.Options{Service: e.svc, Store: e.store, Resolver: e.deref, Logger: noLog(),
 		DomainBlocked: func(ctx context.Context, host string) (bool, error) {
 			ok, err := e.svc.FederationAllowed(ctx, host)
 			return !ok, err

@@ -178,9 +178,9 @@ func newEnv(t testing.TB, store *storage.Store, remoteHosts ...string) *env {
 	}
 	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: true, DialContext: e.net.DialContext,
 		Timeout: 5 * time.Second})
-	e.deref = must(remote.New(remote.Options{Service: e.svc, Fetcher: fetcher, Logger: noLog()}))
+	e.deref = must(remote.New(remote.Options{Service: e.svc, Store: e.store, Fetcher: fetcher, Logger: noLog()}))
 	e.svc.SetResolver(e.deref)
-	h := must(inbox.New(inbox.Options{Service: e.svc, Resolver: e.deref, Logger: noLog(), MaxBody: 256 << 10,
+	h := must(inbox.New(inbox.Options{Service: e.svc, Store: e.store, Resolver: e.deref, Logger: noLog(), MaxBody: 256 << 10,
 		DomainBlocked: func(_ context.Context, host string) (bool, error) { return e.blocked[host], nil }}))
 	r := mux.NewRouter()
 	h.Routes(r)

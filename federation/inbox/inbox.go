@@ -29,9 +29,19 @@ import (
 // DefaultMaxBody is Mastodon's MAX_JSON_SIZE: no legitimate activity is larger.
 const DefaultMaxBody = 1 << 20
 
-// Options configures the inbox. Service and Resolver are required.
+// Store is what the inbox reads directly: the lookups that authorise an activity before the
+// domain's Receive… use cases take over. storage.Store satisfies it.
+type Store interface {
+	ActorByURI(ctx context.Context, uri string) (*ap.Actor, error)
+	ActorByUsername(ctx context.Context, username, domain string) (*ap.Actor, error)
+	Blocked(ctx context.Context, a, b string) (bool, error)
+	StatusByURI(ctx context.Context, uri string) (*ap.Status, error)
+}
+
+// Options configures the inbox. Service, Store and Resolver are required.
 type Options struct {
 	Service  *ap.Service
+	Store    Store
 	Resolver *remote.Dereferencer
 	// Verifier checks signatures; nil builds one over Resolver with the Service's host.
 	Verifier *httpsig.Verifier
@@ -46,7 +56,7 @@ type Options struct {
 // Handler serves the inboxes.
 type Handler struct {
 	svc      *ap.Service
-	store    ap.Store
+	store    Store
 	deref    *remote.Dereferencer
 	verifier *httpsig.Verifier
 	log      *slog.Logger
@@ -56,8 +66,8 @@ type Handler struct {
 
 // New checks the options and returns a Handler.
 func New(o Options) (*Handler, error) {
-	if o.Service == nil || o.Resolver == nil {
-		return nil, errors.New("inbox: Service and Resolver are required")
+	if o.Service == nil || o.Store == nil || o.Resolver == nil {
+		return nil, errors.New("inbox: Service, Store and Resolver are required")
 	}
 	if o.Verifier == nil {
 		o.Verifier = &httpsig.Verifier{Keys: o.Resolver, Host: o.Service.Host(), Now: o.Service.Now}
@@ -71,7 +81,7 @@ func New(o Options) (*Handler, error) {
 	if o.DomainBlocked == nil {
 		o.DomainBlocked = func(context.Context, string) (bool, error) { return false, nil }
 	}
-	return &Handler{svc: o.Service, store: o.Service.Store(), deref: o.Resolver, verifier: o.Verifier,
+	return &Handler{svc: o.Service, store: o.Store, deref: o.Resolver, verifier: o.Verifier,
 		log: o.Logger, maxBody: o.MaxBody, blocked: o.DomainBlocked}, nil
 }
 

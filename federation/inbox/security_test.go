@@ -223,8 +223,8 @@ func TestInboxPrivateAddressKeyRefused(t *testing.T) {
 	loop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
 	defer loop.Close()
 	fetcher := fetch.NewFetcher(fetch.Options{Timeout: 2 * time.Second}) // AllowPrivateNetworks false
-	deref := must(remote.New(remote.Options{Service: e.svc, Fetcher: fetcher, Logger: noLog()}))
-	h := must(inbox.New(inbox.Options{Service: e.svc, Resolver: deref, Logger: noLog()}))
+	deref := must(remote.New(remote.Options{Service: e.svc, Store: e.store, Fetcher: fetcher, Logger: noLog()}))
+	h := must(inbox.New(inbox.Options{Service: e.svc, Store: e.store, Resolver: deref, Logger: noLog()}))
 	r := mux.NewRouter()
 	h.Routes(r)
 	srv := httptest.NewServer(r)

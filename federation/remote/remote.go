@@ -23,9 +23,21 @@ import (
 	"github.com/guildhall/guildhall/federation/httpsig"
 )
 
-// Options configures a Dereferencer. Service and Fetcher are required.
+// Store is the dereferencer's cache of what it fetched: actors, keys, statuses and the
+// tombstones of deleted ones. storage.Store satisfies it.
+type Store interface {
+	ActorByURI(ctx context.Context, uri string) (*ap.Actor, error)
+	ActorByKeyID(ctx context.Context, keyID string) (*ap.Actor, error)
+	ActorByUsername(ctx context.Context, username, domain string) (*ap.Actor, error)
+	StatusByURI(ctx context.Context, uri string) (*ap.Status, error)
+	AddTombstone(ctx context.Context, uri string, at time.Time) error
+	IsTombstoned(ctx context.Context, uri string) (bool, error)
+}
+
+// Options configures a Dereferencer. Service, Store and Fetcher are required.
 type Options struct {
 	Service *ap.Service
+	Store   Store
 	Fetcher *fetch.Fetcher
 	// Sanitizer cleans remote HTML; nil builds one.
 	Sanitizer *content.Sanitizer
@@ -49,7 +61,7 @@ var ErrDomainBlocked = ap.E("remote", ap.Forbidden, "domain blocked by federatio
 // Dereferencer fetches and stores remote actors, keys and statuses. It is safe for concurrent use.
 type Dereferencer struct {
 	svc      *ap.Service
-	store    ap.Store
+	store    Store
 	fetcher  *fetch.Fetcher
 	sanitize *content.Sanitizer
 	log      *slog.Logger
@@ -69,8 +81,8 @@ var (
 // New checks the options and returns a Dereferencer. Connect it to the service with
 // Service.SetResolver.
 func New(o Options) (*Dereferencer, error) {
-	if o.Service == nil || o.Fetcher == nil {
-		return nil, errors.New("remote: Service and Fetcher are required")
+	if o.Service == nil || o.Store == nil || o.Fetcher == nil {
+		return nil, errors.New("remote: Service, Store and Fetcher are required")
 	}
 	if o.Sanitizer == nil {
 		o.Sanitizer = content.NewSanitizer()
@@ -88,7 +100,7 @@ func New(o Options) (*Dereferencer, error) {
 		o.KeyCacheTTL = 5 * time.Minute
 	}
 	return &Dereferencer{
-		svc: o.Service, store: o.Service.Store(), fetcher: o.Fetcher, sanitize: o.Sanitizer,
+		svc: o.Service, store: o.Store, fetcher: o.Fetcher, sanitize: o.Sanitizer,
 		log: o.Logger, wfScheme: o.WebFingerScheme, keys: newKeyCache(o.KeyCacheSize, o.KeyCacheTTL),
 		allowed: o.Allowed,
 	}, nil

@@ -100,7 +100,7 @@ func newFixture(t *testing.T, s *storage.Store, hosts ...string) *fixture {
 		f.sites[h] = st
 	}
 	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: true, DialContext: n.DialContext, Timeout: 5 * time.Second})
-	f.d = must(remote.New(remote.Options{Service: f.svc, Fetcher: fetcher, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	f.d = must(remote.New(remote.Options{Service: f.svc, Store: f.store, Fetcher: fetcher, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	f.svc.SetResolver(f.d)
 	return f
 }

@@ -9,7 +9,11 @@ import (
 )
 
 func (h *Handler) verifyCredentials(w http.ResponseWriter, r *http.Request, c *call) error {
-	return ok(w, h.presentCredentials(r.Context(), c.account))
+	a, err := h.presentCredentials(r.Context(), c.account)
+	if err != nil {
+		return err
+	}
+	return ok(w, a)
 }
 
 func (h *Handler) updateCredentials(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -51,16 +55,20 @@ func (h *Handler) updateCredentials(w http.ResponseWriter, r *http.Request, c *c
 	}
 	acct := *c.account
 	acct.Actor = *actor
-	return ok(w, h.presentCredentials(r.Context(), &acct))
+	a, err := h.presentCredentials(r.Context(), &acct)
+	if err != nil {
+		return err
+	}
+	return ok(w, a)
 }
 
 // actor loads the {id} account; suspended and deleted ones are not found.
 func (h *Handler) actor(ctx context.Context, id string) (*activitypub.Actor, error) {
-	a, err := h.svc.Store().ActorByID(ctx, id)
+	a, err := h.svc.ActorByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if a.SuspendedAt != nil || a.DeletedAt != nil {
+	if activitypub.AuthorGone(a) {
 		return nil, errNotFound
 	}
 	return a, nil
@@ -83,11 +91,11 @@ func (h *Handler) lookupAccount(w http.ResponseWriter, r *http.Request, c *call)
 	if username == "" {
 		return errNotFound
 	}
-	a, err := h.svc.Store().ActorByUsername(r.Context(), username, domain)
+	a, err := h.svc.ActorByHandle(r.Context(), username, domain)
 	if err != nil {
 		return err
 	}
-	if a.SuspendedAt != nil || a.DeletedAt != nil {
+	if activitypub.AuthorGone(a) {
 		return errNotFound
 	}
 	return ok(w, h.presentAccount(a))
@@ -135,11 +143,11 @@ func (h *Handler) writeActorPage(w http.ResponseWriter, r *http.Request, cursors
 }
 
 func (h *Handler) followers(w http.ResponseWriter, r *http.Request, c *call) error {
-	return h.followList(w, r, c, h.svc.Store().Followers, func(f *activitypub.Follow) string { return f.FollowerID })
+	return h.followList(w, r, c, h.svc.Followers, func(f *activitypub.Follow) string { return f.FollowerID })
 }
 
 func (h *Handler) following(w http.ResponseWriter, r *http.Request, c *call) error {
-	return h.followList(w, r, c, h.svc.Store().Following, func(f *activitypub.Follow) string { return f.FolloweeID })
+	return h.followList(w, r, c, h.svc.Following, func(f *activitypub.Follow) string { return f.FolloweeID })
 }
 
 func (h *Handler) followList(w http.ResponseWriter, r *http.Request, c *call,
@@ -232,7 +240,7 @@ func (h *Handler) relationships(w http.ResponseWriter, r *http.Request, c *call)
 }
 
 func (h *Handler) followRequests(w http.ResponseWriter, r *http.Request, c *call) error {
-	fs, err := h.svc.Store().FollowRequests(r.Context(), c.account.Actor.ID, page(c.p, 40, 80))
+	fs, err := h.svc.FollowRequests(r.Context(), c.account, page(c.p, 40, 80))
 	if err != nil {
 		return err
 	}
@@ -256,7 +264,7 @@ func (h *Handler) rejectFollow(w http.ResponseWriter, r *http.Request, c *call) 
 }
 
 func (h *Handler) blocks(w http.ResponseWriter, r *http.Request, c *call) error {
-	bs, err := h.svc.Store().Blocks(r.Context(), c.account.Actor.ID, page(c.p, 40, 80))
+	bs, err := h.svc.Blocks(r.Context(), c.account, page(c.p, 40, 80))
 	if err != nil {
 		return err
 	}
@@ -268,7 +276,7 @@ func (h *Handler) blocks(w http.ResponseWriter, r *http.Request, c *call) error 
 }
 
 func (h *Handler) mutes(w http.ResponseWriter, r *http.Request, c *call) error {
-	ms, err := h.svc.Store().Mutes(r.Context(), c.account.Actor.ID, page(c.p, 40, 80))
+	ms, err := h.svc.Mutes(r.Context(), c.account, page(c.p, 40, 80))
 	if err != nil {
 		return err
 	}
@@ -281,7 +289,7 @@ func (h *Handler) mutes(w http.ResponseWriter, r *http.Request, c *call) error {
 }
 
 func (h *Handler) favourites(w http.ResponseWriter, r *http.Request, c *call) error {
-	fs, err := h.svc.Store().Favourites(r.Context(), c.account.Actor.ID, page(c.p, 20, 40))
+	fs, err := h.svc.Favourites(r.Context(), c.account, page(c.p, 20, 40))
 	if err != nil {
 		return err
 	}
@@ -293,7 +301,7 @@ func (h *Handler) favourites(w http.ResponseWriter, r *http.Request, c *call) er
 }
 
 func (h *Handler) bookmarks(w http.ResponseWriter, r *http.Request, c *call) error {
-	cursors, ids, err := h.svc.Store().Bookmarks(r.Context(), c.account.Actor.ID, page(c.p, 20, 40))
+	cursors, ids, err := h.svc.Bookmarks(r.Context(), c.account, page(c.p, 20, 40))
 	if err != nil {
 		return err
 	}
@@ -319,23 +327,12 @@ func (h *Handler) writeStatusPage(w http.ResponseWriter, r *http.Request, c *cal
 
 // statusesByID loads statuses in the order of ids, keeping only those the caller may see.
 func (h *Handler) statusesByID(ctx context.Context, c *call, ids []string) ([]*activitypub.Status, error) {
-	if len(ids) == 0 {
-		return []*activitypub.Status{}, nil
-	}
-	sts, err := h.svc.Store().StatusesByIDs(ctx, ids)
+	sts, err := h.svc.StatusesByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*activitypub.Status, len(sts))
+	out := make([]*activitypub.Status, 0, len(sts))
 	for _, st := range sts {
-		byID[st.ID] = st
-	}
-	out := make([]*activitypub.Status, 0, len(ids))
-	for _, id := range ids {
-		st := byID[id]
-		if st == nil {
-			continue
-		}
 		if seen, err := h.svc.CanSee(ctx, c.viewer(), st); err != nil {
 			return nil, err
 		} else if seen {

@@ -50,7 +50,9 @@ func clockEnv(t *testing.T, st *storage.Store, c *clock) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := mastoapi.New(mastoapi.Options{Service: svc, Logger: slog.New(slog.DiscardHandler), RateLimit: 1 << 30})
+	o := areaOptions(t, svc, st)
+	o.Logger, o.RateLimit = slog.New(slog.DiscardHandler), 1<<30
+	h, err := mastoapi.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

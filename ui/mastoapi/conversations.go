@@ -2,7 +2,6 @@ package mastoapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
@@ -14,20 +13,6 @@ type conversation struct {
 	Unread     bool      `json:"unread"`
 	Accounts   []account `json:"accounts"`
 	LastStatus *status   `json:"last_status"`
-}
-
-// wireConversations builds the conversation use cases from the options' store, or from the
-// service's store when it has one (storage.Store does).
-func (h *Handler) wireConversations(o Options) error {
-	if o.Conversations == nil {
-		o.Conversations, _ = any(o.Service.Store()).(activitypub.ConversationStore)
-	}
-	if o.Conversations == nil {
-		return errors.New("mastoapi.New: a Conversations store is required (the service's store has none)")
-	}
-	var err error
-	h.conversations, err = activitypub.NewConversations(o.Service, o.Conversations)
-	return err
 }
 
 // presentConversations renders conversations with the status and account presenters, a fixed
@@ -55,7 +40,7 @@ func (h *Handler) presentConversations(ctx context.Context, c *call, convs []*ac
 		}
 		others := make([]*activitypub.Actor, 0, len(cv.Accounts))
 		for _, a := range cv.Accounts {
-			if !gone(a) {
+			if !activitypub.AuthorGone(a) {
 				others = append(others, a)
 			}
 		}

@@ -1,7 +1,6 @@
 package mastoapi
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -261,64 +260,23 @@ var filterPlaces = map[string]struct {
 	"/api/v1/notifications/{id}":      {activitypub.FilterNotifications, false},
 }
 
-// statusFilter applies a viewer's filters, and in the home timeline their exclusive lists, to
-// statuses being rendered. The zero value (nil) does nothing.
-type statusFilter struct {
-	h        *Handler
-	active   []*activitypub.Filter
-	drop     bool
-	excluded map[string]bool // authors kept out of home by exclusive lists
+// viewQuery is the read model's question for this call: the viewer, the filter context of the
+// route, whether hide filters drop statuses there, and whether it is the home timeline (where
+// exclusive lists keep their members out).
+func viewQuery(c *call) activitypub.ViewQuery {
+	q := activitypub.ViewQuery{Viewer: c.account}
+	if place, found := filterPlaces[c.route]; found {
+		q.Filter, q.DropHidden = place.ctx, place.drop
+	}
+	q.Home = c.route == "/api/v1/timelines/home"
+	return q
 }
 
-// viewerFilter loads what statusFilter needs for this call, once per rendered page.
-func (h *Handler) viewerFilter(ctx context.Context, c *call) (*statusFilter, error) {
-	place, found := filterPlaces[c.route]
-	if c.account == nil || !found {
-		return nil, nil
-	}
-	active, err := h.filters.Active(ctx, c.account, place.ctx)
-	if err != nil {
-		return nil, err
-	}
-	f := &statusFilter{h: h, active: active, drop: place.drop}
-	if c.route == "/api/v1/timelines/home" {
-		if f.excluded, err = h.lists.HomeExclusions(ctx, c.account); err != nil {
-			return nil, err
-		}
-	}
-	if len(f.active) == 0 && len(f.excluded) == 0 {
-		return nil, nil
-	}
-	return f, nil
-}
-
-// apply sets s.Filtered (and its reblog's) from the filters matching st, or the original it
-// boosts, and reports whether s must be left out.
-func (f *statusFilter) apply(st, orig *activitypub.Status, s *status) (drop bool) {
-	if f == nil {
-		return false
-	}
-	if f.excluded[st.ActorID] {
-		return true
-	}
-	target := st
-	if orig != nil {
-		target = orig
-	}
-	results := f.h.filters.Match(f.active, target)
-	if len(results) == 0 {
-		return false
-	}
-	out := make([]any, 0, len(results))
-	for _, res := range results {
-		if res.Filter.Action == activitypub.FilterHide && f.drop {
-			return true
-		}
+// presentFilterResults renders the filters a status matched as its "filtered".
+func presentFilterResults(rs []activitypub.FilterResult) []any {
+	out := make([]any, 0, len(rs))
+	for _, res := range rs {
 		out = append(out, filterResult{Filter: presentFilter(res.Filter), KeywordMatches: res.KeywordMatches})
 	}
-	s.Filtered = out
-	if s.Reblog != nil {
-		s.Reblog.Filtered = out
-	}
-	return false
+	return out
 }

@@ -49,6 +49,27 @@ type env struct {
 	base  string
 }
 
+// areaOptions builds the list, marker, filter and conversation use cases over st, as the
+// server does.
+func areaOptions(t testing.TB, svc *ap.Service, st *storage.Store) mastoapi.Options {
+	t.Helper()
+	o := mastoapi.Options{Service: svc}
+	var err error
+	if o.Lists, err = ap.NewLists(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	if o.Markers, err = ap.NewMarkers(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	if o.Filters, err = ap.NewFilters(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	if o.Conversations, err = ap.NewConversations(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 func newEnv(t testing.TB, st *storage.Store) *env {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
@@ -67,7 +88,9 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := mastoapi.New(mastoapi.Options{Service: svc, Logger: slog.New(slog.DiscardHandler), RateLimit: 1 << 30})
+	o := areaOptions(t, svc, st)
+	o.Logger, o.RateLimit = slog.New(slog.DiscardHandler), 1<<30
+	h, err := mastoapi.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,12 +39,9 @@ func pollsConfig() map[string]any {
 // counts are the instance statistics; a failure is logged and reported as zero rather than
 // failing the endpoint every client calls first.
 func (h *Handler) counts(ctx context.Context) (users, statuses int) {
-	var err error
-	if users, err = h.svc.Store().CountUsers(ctx); err != nil {
-		h.log.WarnContext(ctx, "count users", "err", err)
-	}
-	if statuses, err = h.svc.Store().CountLocalStatuses(ctx); err != nil {
-		h.log.WarnContext(ctx, "count statuses", "err", err)
+	users, statuses, err := h.svc.InstanceStats(ctx)
+	if err != nil {
+		h.log.WarnContext(ctx, "count users and statuses", "err", err)
 	}
 	return users, statuses
 }

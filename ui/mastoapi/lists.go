@@ -1,7 +1,6 @@
 package mastoapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -27,33 +26,6 @@ func presentLists(ls []*activitypub.List) []list {
 		out = append(out, presentList(l))
 	}
 	return out
-}
-
-// wirePorts builds the list, marker and filter use cases from the options' stores, or from the
-// service's store when it has them (storage.Store does).
-func (h *Handler) wirePorts(o Options) error {
-	st := any(o.Service.Store())
-	if o.Lists == nil {
-		o.Lists, _ = st.(activitypub.ListStore)
-	}
-	if o.Markers == nil {
-		o.Markers, _ = st.(activitypub.MarkerStore)
-	}
-	if o.Filters == nil {
-		o.Filters, _ = st.(activitypub.FilterStore)
-	}
-	if o.Lists == nil || o.Markers == nil || o.Filters == nil {
-		return errors.New("mastoapi.New: Lists, Markers and Filters stores are required (the service's store has none of them)")
-	}
-	var err error
-	if h.lists, err = activitypub.NewLists(o.Service, o.Lists); err != nil {
-		return err
-	}
-	if h.markers, err = activitypub.NewMarkers(o.Service, o.Markers); err != nil {
-		return err
-	}
-	h.filters, err = activitypub.NewFilters(o.Service, o.Filters)
-	return err
 }
 
 func listInput(p *params) activitypub.ListInput {

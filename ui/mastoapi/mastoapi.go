@@ -19,7 +19,8 @@ import (
 // features on it (Phanpy needs >=4.3), then ours.
 const Version = "4.3.0 (compatible; Guildhall 0.1.0)"
 
-// Options configures a Handler. Service is required.
+// Options configures a Handler. Service, Lists, Markers, Filters and Conversations are required.
+// The server builds them (cmd/instance/server); the API only renders what they decide.
 type Options struct {
 	Service *activitypub.Service
 	// Logger receives internal errors; slog.Default() when nil.
@@ -37,14 +38,12 @@ type Options struct {
 	RateLimit  int
 	RateWindow time.Duration
 
-	// Lists, Markers and Filters keep those resources; when nil they are taken from
-	// Service.Store(), which storage.Store satisfies.
-	Lists   activitypub.ListStore
-	Markers activitypub.MarkerStore
-	Filters activitypub.FilterStore
-	// Conversations keeps what each user did to their direct-message threads; taken from
-	// Service.Store() when nil.
-	Conversations activitypub.ConversationStore
+	// Lists, Markers, Filters and Conversations are the use cases of those resources; the read
+	// model applies the viewer's filters and exclusive lists with them.
+	Lists         *activitypub.Lists
+	Markers       *activitypub.Markers
+	Filters       *activitypub.Filters
+	Conversations *activitypub.Conversations
 	// EnableStreaming builds the streaming hub and serves /api/v1/streaming with it (Streaming is
 	// then ignored). Hand Events() to Service.SetEvents and call Close on shutdown.
 	EnableStreaming bool
@@ -63,6 +62,7 @@ type Handler struct {
 	lists   *activitypub.Lists
 	markers *activitypub.Markers
 	filters *activitypub.Filters
+	views   *activitypub.Views
 	hub     *streaming.Hub    // nil unless EnableStreaming
 	media   *mediaapi.Handler // nil without Options.Media
 	limiter *limiter
@@ -97,10 +97,12 @@ func New(o Options) (*Handler, error) {
 		limiter: newLimiter(o.RateLimit, o.RateWindow),
 		auth:    newAuthCache(),
 	}
-	if err := h.wirePorts(o); err != nil {
-		return nil, err
+	if o.Lists == nil || o.Markers == nil || o.Filters == nil || o.Conversations == nil {
+		return nil, errors.New("mastoapi.New: Lists, Markers, Filters and Conversations are required")
 	}
-	if err := h.wireConversations(o); err != nil {
+	h.lists, h.markers, h.filters, h.conversations = o.Lists, o.Markers, o.Filters, o.Conversations
+	var err error
+	if h.views, err = activitypub.NewViews(o.Service, o.Filters, o.Lists); err != nil {
 		return nil, err
 	}
 	if err := h.wireMedia(); err != nil {

@@ -52,7 +52,7 @@ func presentFields(fs []activitypub.Field) []field {
 }
 
 // presentCredentials is verify_credentials' Account with its source.
-func (h *Handler) presentCredentials(ctx context.Context, acct *activitypub.Account) account {
+func (h *Handler) presentCredentials(ctx context.Context, acct *activitypub.Account) (account, error) {
 	a := h.presentAccount(&acct.Actor)
 	fields := make([]field, 0, len(acct.Actor.Fields))
 	for _, f := range acct.Actor.Fields {
@@ -66,10 +66,12 @@ func (h *Handler) presentCredentials(ctx context.Context, acct *activitypub.Acco
 		Privacy: "public", Language: lang, Note: acct.Actor.SummarySource, Fields: fields,
 		Discoverable: acct.Actor.Discoverable, Indexable: acct.Actor.Indexable,
 	}
-	if reqs, err := h.svc.Store().FollowRequests(ctx, acct.Actor.ID, activitypub.Page{Limit: 40}); err == nil {
-		a.Source.FollowRequestsCount = len(reqs)
+	n, err := h.svc.CountFollowRequests(ctx, acct)
+	if err != nil {
+		return account{}, err
 	}
-	return a
+	a.Source.FollowRequestsCount = n
+	return a, nil
 }
 
 // presentActors renders actors, keeping their order.
@@ -83,24 +85,7 @@ func (h *Handler) presentActors(actors []*activitypub.Actor) []account {
 
 // actorsByID loads actors by id, returning them in the order of ids and skipping missing ones.
 func (h *Handler) actorsByID(ctx context.Context, ids []string) ([]*activitypub.Actor, error) {
-	if len(ids) == 0 {
-		return []*activitypub.Actor{}, nil
-	}
-	as, err := h.svc.Store().ActorsByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*activitypub.Actor, len(as))
-	for _, a := range as {
-		byID[a.ID] = a
-	}
-	out := make([]*activitypub.Actor, 0, len(ids))
-	for _, id := range ids {
-		if a := byID[id]; a != nil {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return h.svc.ActorsByIDs(ctx, ids)
 }
 
 // presentStatus renders one status.
@@ -115,88 +100,36 @@ func (h *Handler) presentStatus(ctx context.Context, c *call, st *activitypub.St
 	return out[0], nil
 }
 
-// gone reports whether an author's posts must not be shown: unknown, deleted, or suspended by an
-// administrator or a domain block. Checked here, where every status the API shows passes, so a
-// suspended account's posts cannot come back through a boost (Mastodon CVE-2026-23961).
-func gone(a *activitypub.Actor) bool {
-	return a == nil || a.SuspendedAt != nil || a.DeletedAt != nil
-}
-
-// presentStatuses renders statuses with a fixed number of queries however long the list: the
-// boosted originals, every author, and the viewer's flags are each loaded once.
+// presentStatuses renders statuses from the domain's read model, which decides what is left out
+// (gone authors, boosts of gone originals, exclusive lists, hide filters) and loads everything
+// with a fixed number of queries however long the list.
 func (h *Handler) presentStatuses(ctx context.Context, c *call, sts []*activitypub.Status) ([]status, error) {
-	store := h.svc.Store()
-	origIDs := []string{}
-	for _, st := range sts {
-		if st.ReblogOfID != "" {
-			origIDs = append(origIDs, st.ReblogOfID)
-		}
-	}
-	originals := map[string]*activitypub.Status{}
-	if len(origIDs) > 0 {
-		os, err := store.StatusesByIDs(ctx, origIDs)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range os {
-			originals[o.ID] = o
-		}
-	}
-	actorIDs := []string{}
-	statusIDs := []string{}
-	for _, st := range sts {
-		actorIDs = append(actorIDs, st.ActorID)
-		statusIDs = append(statusIDs, st.ID)
-	}
-	for _, o := range originals {
-		actorIDs = append(actorIDs, o.ActorID)
-		statusIDs = append(statusIDs, o.ID)
-	}
-	actors, err := store.ActorsByIDs(ctx, uniq(actorIDs))
+	views, err := h.views.StatusViews(ctx, viewQuery(c), sts)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*activitypub.Actor, len(actors))
-	for _, a := range actors {
-		byID[a.ID] = a
-	}
-	var flags map[string]activitypub.ViewerFlags
-	if c.account != nil {
-		if flags, err = store.ViewerState(ctx, c.account.Actor.ID, uniq(statusIDs)); err != nil {
-			return nil, err
-		}
-	}
-	filter, err := h.viewerFilter(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]status, 0, len(sts))
-	for _, st := range sts {
-		author := byID[st.ActorID]
-		if gone(author) {
-			continue
-		}
-		s := h.statusEntity(st, author, c, flags)
-		if st.ReblogOfID != "" {
-			o := originals[st.ReblogOfID]
-			if o == nil || o.DeletedAt != nil || gone(byID[o.ActorID]) {
-				continue
-			}
-			inner := h.statusEntity(o, byID[o.ActorID], c, flags)
+	out := make([]status, 0, len(views))
+	for _, v := range views {
+		s := h.statusEntity(v.Status, v.Author, c, v.Flags)
+		if v.Reblog != nil {
+			inner := h.statusEntity(v.Reblog, v.ReblogAuthor, c, v.ReblogFlags)
 			s.Reblog = &inner
 			// The wrapper mirrors the original's flags and counts, as Mastodon does.
 			s.Favourited, s.Reblogged, s.Bookmarked, s.Muted, s.Pinned = inner.Favourited, inner.Reblogged, inner.Bookmarked, inner.Muted, inner.Pinned
 			s.Content, s.SpoilerText, s.Sensitive = "", "", false
 		}
-		if filter.apply(st, originals[st.ReblogOfID], &s) {
-			continue
+		if len(v.Filtered) > 0 {
+			s.Filtered = presentFilterResults(v.Filtered)
+			if s.Reblog != nil {
+				s.Reblog.Filtered = s.Filtered
+			}
 		}
 		out = append(out, s)
 	}
 	return out, nil
 }
 
-func (h *Handler) statusEntity(st *activitypub.Status, author *activitypub.Actor, c *call, flags map[string]activitypub.ViewerFlags) status {
+func (h *Handler) statusEntity(st *activitypub.Status, author *activitypub.Actor, c *call, f activitypub.ViewerFlags) status {
 	vis := string(st.Visibility)
 	localOnly := st.Visibility == activitypub.LocalOnly
 	if localOnly {
@@ -231,7 +164,6 @@ func (h *Handler) statusEntity(st *activitypub.Status, author *activitypub.Actor
 		s.Language = &l
 	}
 	if c.account != nil {
-		f := flags[st.ID]
 		s.Favourited, s.Reblogged, s.Bookmarked, s.Muted = &f.Favourited, &f.Reblogged, &f.Bookmarked, &f.Muted
 		if st.ActorID == c.account.Actor.ID {
 			s.Pinned = &f.Pinned

@@ -119,7 +119,7 @@ func (h *Handler) statusHistory(w http.ResponseWriter, r *http.Request, c *call)
 	if err != nil {
 		return err
 	}
-	author, err := h.svc.Store().ActorByID(r.Context(), st.ActorID)
+	author, err := h.svc.ActorByID(r.Context(), st.ActorID)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (h *Handler) favouritedBy(w http.ResponseWriter, r *http.Request, c *call) 
 	if err != nil {
 		return err
 	}
-	fs, err := h.svc.Store().FavouritedBy(r.Context(), st.ID, page(c.p, 40, 80))
+	fs, err := h.svc.FavouritedBy(r.Context(), st.ID, page(c.p, 40, 80))
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (h *Handler) rebloggedBy(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	bs, err := h.svc.Store().RebloggedBy(r.Context(), st.ID, page(c.p, 40, 80))
+	bs, err := h.svc.RebloggedBy(r.Context(), st.ID, page(c.p, 40, 80))
 	if err != nil {
 		return err
 	}

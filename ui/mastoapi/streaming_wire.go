@@ -48,15 +48,10 @@ func (h *Handler) Close() {
 // the viewer may not see, or one a hide filter removes, is NotFound, which the hub skips.
 func (h *Handler) renderStreamStatus(ctx context.Context, viewer *activitypub.Account, statusID string) ([]byte, error) {
 	const op = "mastoapi.renderStreamStatus"
-	st, err := h.svc.Store().StatusByID(ctx, statusID)
-	if err != nil {
-		return nil, err
-	}
 	c := &call{account: viewer, route: routeStreaming}
-	if seen, err := h.svc.CanSee(ctx, c.viewer(), st); err != nil {
-		return nil, err
-	} else if !seen {
-		return nil, activitypub.E(op, activitypub.NotFound, "status not visible")
+	st, err := h.svc.GetStatus(ctx, c.viewer(), statusID)
+	if err != nil {
+		return nil, err // NotFound too when the viewer may not see it
 	}
 	out, err := h.presentStatuses(ctx, c, []*activitypub.Status{st})
 	if err != nil {

@@ -48,8 +48,10 @@ func newWiredEnv(t testing.TB, st *storage.Store) (*env, *mastoapi.Handler) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := mastoapi.New(mastoapi.Options{Service: svc, Logger: slog.New(slog.DiscardHandler), RateLimit: 1 << 30,
-		EnableStreaming: true, StreamingHeartbeat: time.Hour, Media: ms})
+	o := areaOptions(t, svc, st)
+	o.Logger, o.RateLimit = slog.New(slog.DiscardHandler), 1<<30
+	o.EnableStreaming, o.StreamingHeartbeat, o.Media = true, time.Hour, ms
+	h, err := mastoapi.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

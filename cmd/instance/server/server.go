@@ -163,8 +163,13 @@ func (in *Instance) routes() (http.Handler, error) {
 	if limit == 0 {
 		limit = math.MaxInt32 // unlimited: benchmarks and closed networks
 	}
+	prefs, err := in.preferences()
+	if err != nil {
+		return nil, err
+	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
-		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute})
+		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute,
+		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
 	if err != nil {
 		return nil, err
 	}
@@ -311,3 +316,28 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 
 // Close releases the database.
 func (in *Instance) Close() error { return in.Store.Close() }
+
+// preferenceAreas are the per-user preference use cases the surfaces share.
+type preferenceAreas struct {
+	lists         *activitypub.Lists
+	markers       *activitypub.Markers
+	filters       *activitypub.Filters
+	conversations *activitypub.Conversations
+}
+
+// preferences builds the preference use cases over the instance's store.
+func (in *Instance) preferences() (preferenceAreas, error) {
+	var p preferenceAreas
+	var err error
+	if p.lists, err = activitypub.NewLists(in.Service, in.Store); err != nil {
+		return p, err
+	}
+	if p.markers, err = activitypub.NewMarkers(in.Service, in.Store); err != nil {
+		return p, err
+	}
+	if p.filters, err = activitypub.NewFilters(in.Service, in.Store); err != nil {
+		return p, err
+	}
+	p.conversations, err = activitypub.NewConversations(in.Service, in.Store)
+	return p, err
+}

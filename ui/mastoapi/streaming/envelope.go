@@ -32,11 +32,7 @@ func (e *envelope) load() (st, orig *activitypub.Status, err error) {
 	e.once.Do(func() {
 		ctx, cancel := context.WithTimeout(e.hub.ctx, loadTimeout)
 		defer cancel()
-		store := e.hub.svc.Store()
-		e.status, e.err = store.StatusByID(ctx, e.StatusID)
-		if e.err == nil && e.status.ReblogOfID != "" {
-			e.orig, e.err = store.StatusByID(ctx, e.status.ReblogOfID)
-		}
+		e.status, e.orig, e.err = e.hub.svc.EventStatus(ctx, e.StatusID)
 	})
 	return e.status, e.orig, e.err
 }

@@ -37,7 +37,7 @@ func (c *client) match(ctx context.Context, viewer *activitypub.Account, env *en
 		return nil
 	}
 	// A deleted status is visible to nobody, yet its delete must still reach those who had it.
-	if env.Type != "delete" && !c.canSee(ctx, viewer, st, orig) {
+	if env.Type != "delete" && !c.canSee(ctx, viewer, st) {
 		return nil
 	}
 	pub, localPub, tags := env.Public, env.LocalPublic, env.Tags
@@ -81,45 +81,26 @@ func (c *client) match(ctx context.Context, viewer *activitypub.Account, env *en
 	return out
 }
 
-// canSee applies the domain's visibility rules to the status and, for a boost, to the original.
-func (c *client) canSee(ctx context.Context, viewer *activitypub.Account, st, orig *activitypub.Status) bool {
-	v := activitypub.Viewer{Actor: &viewer.Actor}
-	for _, s := range []*activitypub.Status{st, orig} {
-		if s == nil {
-			continue
-		}
-		ok, err := c.hub.svc.CanSee(ctx, v, s)
-		if err != nil {
-			c.hub.log.Warn("streaming: checking visibility", "status", s.ID, "err", err)
-		}
-		if err != nil || !ok {
-			return false
-		}
+// canSee applies the domain's visibility rules, which cover a boost's original and both authors.
+func (c *client) canSee(ctx context.Context, viewer *activitypub.Account, st *activitypub.Status) bool {
+	ok, err := c.hub.svc.CanSee(ctx, activitypub.Viewer{Actor: &viewer.Actor}, st)
+	if err != nil {
+		c.hub.log.Warn("streaming: checking visibility", "status", st.ID, "err", err)
 	}
-	return true
+	return err == nil && ok
 }
 
 // inHome reports whether the status is (or was) in the viewer's home timeline. A new status says
 // so in its event; for an edit or a delete the home fan-out's rule is applied again.
 func (c *client) inHome(ctx context.Context, env *envelope, st *activitypub.Status) bool {
-	me := c.actorID
 	if env.Type == "update" {
-		return slices.Contains(env.UserIDs, me)
+		return slices.Contains(env.UserIDs, c.actorID)
 	}
-	if st.ActorID == me {
-		return true
+	in, err := c.hub.svc.InHome(ctx, &activitypub.Actor{ID: c.actorID}, st)
+	if err != nil {
+		c.hub.log.Warn("streaming: checking home membership", "err", err)
 	}
-	if (st.Visibility == activitypub.Direct || st.Visibility == activitypub.Private) && mentions(st, me) {
-		return true
-	}
-	if st.Visibility == activitypub.Direct {
-		return false
-	}
-	f, err := c.hub.svc.Store().FollowBetween(ctx, me, st.ActorID)
-	if err != nil && !activitypub.IsNotFound(err) {
-		c.hub.log.Warn("streaming: checking a follow", "err", err)
-	}
-	return err == nil && f.State == activitypub.FollowAccepted
+	return err == nil && in
 }
 
 // listHas reports whether the viewer's list contains author. Membership is asked per event, not
@@ -139,16 +120,12 @@ func (c *client) listHas(ctx context.Context, listID, author string) bool {
 // mutes reports whether the viewer muted the author (or the boosted author): muted accounts stay
 // out of public, hashtag and list streams, as in Mastodon.
 func (c *client) mutes(ctx context.Context, me string, st, orig *activitypub.Status) bool {
-	for _, s := range []*activitypub.Status{st, orig} {
-		if s == nil {
-			continue
-		}
-		muted, err := c.hub.svc.Store().Muted(ctx, me, s.ActorID)
-		if err != nil || muted {
-			return true // when in doubt, leave it out: the timeline can be reloaded
-		}
+	authors := []string{st.ActorID}
+	if orig != nil {
+		authors = append(authors, orig.ActorID)
 	}
-	return false
+	muted, err := c.hub.svc.MutesAny(ctx, me, authors...)
+	return err != nil || muted // when in doubt, leave it out: the timeline can be reloaded
 }
 
 // lazyBool computes f at most once, on first use.
