@@ -39,10 +39,18 @@ func TestDependencyRuleCatchesViolations(t *testing.T) {
 		m + "ui/web " + m + "ui/mastoapi " + m + "activitypub",
 		m + "storage/storagetest " + m + "federation",
 		m + "federation/inbox " + m + "activitypub",
+		m + "activitypub/preferences context " + m + "activitypub", // an area builds on the kernel
+		m + "activitypub/preferences " + m + "storage",
 	}
 	problems, _ := violations(lines)
-	if len(problems) != 2 {
-		t.Fatalf("want 2 violations (domain imports sqlx, web imports mastoapi), got %q", problems)
+	want := []string{"activitypub imports github.com/jmoiron/sqlx", "ui/web imports ui/mastoapi", "activitypub/preferences imports " + m + "storage"}
+	if len(problems) != len(want) {
+		t.Fatalf("want %d violations (%q), got %q", len(want), want, problems)
+	}
+	for i, p := range problems {
+		if !strings.HasPrefix(p, want[i]) {
+			t.Errorf("violation %d = %q, want %q…", i, p, want[i])
+		}
 	}
 }
 
@@ -68,9 +76,16 @@ func violations(lines []string) (problems []string, checked int) {
 			continue
 		}
 		for _, imp := range imports {
-			if pkg == "activitypub" || strings.HasPrefix(pkg, "activitypub/") {
+			if inDomain(pkg) {
 				checked++
-				if strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
+				switch {
+				case strings.HasPrefix(imp, module):
+					// Our own module: the domain's packages may use each other (the area
+					// rules of deps_areas_test.go say which way); the outer layers are banned.
+					if !inDomain(strings.TrimPrefix(imp, module)) {
+						problems = append(problems, pkg+" imports "+imp+"; the domain must not depend on the layers around it")
+					}
+				case strings.Contains(strings.SplitN(imp, "/", 2)[0], "."):
 					problems = append(problems, pkg+" imports "+imp+"; the domain may use the standard library only")
 				}
 				continue
@@ -94,6 +109,9 @@ func violations(lines []string) (problems []string, checked int) {
 	}
 	return problems, checked
 }
+
+// inDomain reports whether a module-relative package is the domain kernel or one of its areas.
+func inDomain(pkg string) bool { return pkg == "activitypub" || strings.HasPrefix(pkg, "activitypub/") }
 
 // confinement says that a third-party (or standard) package may be imported only by the listed
 // packages of ours (and the packages below them): each library does its one job in one place, so

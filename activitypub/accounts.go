@@ -90,7 +90,7 @@ func (s *Service) CreateLocalUser(ctx context.Context, n NewUser) (*Account, err
 		ActorID: actor.ID, Email: strings.TrimSpace(n.Email), PasswordHash: hash,
 		Admin: n.Admin, CreatedAt: actor.CreatedAt,
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateActor(ctx, actor); err != nil {
 			return err
 		}
@@ -165,7 +165,7 @@ func (s *Service) EnsureInstanceActor(ctx context.Context) (*Actor, error) {
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateActor(ctx, a); err != nil {
 			return err
 		}

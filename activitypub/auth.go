@@ -80,7 +80,7 @@ func (s *Service) CompleteSetup(ctx context.Context, token string, n NewUser) (*
 		return nil, Wrap(op, err)
 	}
 	var acct *Account
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		want, err := s.store.TakeSetting(ctx, setupTokenKey)
 		if IsNotFound(err) || (err == nil && !secretMatches(want, token)) {
 			return E(op, Forbidden, "this setup link is not valid (it may have been used already)")

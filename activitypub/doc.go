@@ -9,8 +9,12 @@
 // status's audience, blocks, the author's state (AuthorGone) and, for a boost, the original's.
 // Views is the read model the surfaces render from: StatusViews decides, for a viewer, what of a
 // list of statuses is shown, with the authors, boosted originals, the viewer's flags and the
-// filters that match. Lists, Markers, Filters and Conversations are the per-user preference use
-// cases over their own stores; MediaService handles uploads.
+// filters that match, reaching the preferences area only through the FilterMatcher and
+// HomeExcluder interfaces. MediaService handles uploads.
+//
+// Areas are packages below this one (activitypub/preferences: lists, markers, filters,
+// conversations) that build on the kernel through its exported use cases, Service.InTx,
+// Service.Visible and ClampPage; the kernel never imports an area (deps_areas_test.go).
 //
 // The domain declares what it needs from the outside as small interfaces: the storage
 // interfaces in store.go and next to each feature (storage.Store satisfies them), and the

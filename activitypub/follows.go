@@ -78,7 +78,7 @@ func (s *Service) Follow(ctx context.Context, by *Account, targetID string, show
 	f := &Follow{ID: id, URI: by.Actor.URI + "#follows/" + id, FollowerID: by.Actor.ID, FolloweeID: target.ID,
 		State: FollowPending, ShowReblogs: showReblogs, Notify: notify, CreatedAt: s.Now()}
 	autoAccept := target.Local() && !target.ManuallyApproves
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateFollow(ctx, f); err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Service) Unfollow(ctx context.Context, by *Account, targetID string) (*
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		return s.removeFollow(ctx, f, &by.Actor, target, true)
 	})
 	if err != nil {
@@ -185,7 +185,7 @@ func (s *Service) AuthorizeFollowRequest(ctx context.Context, by *Account, follo
 		return nil, Wrap(op, err)
 	}
 	if f.State == FollowPending {
-		err = s.inTx(ctx, func(ctx context.Context) error {
+		err = s.InTx(ctx, func(ctx context.Context) error {
 			return s.acceptFollow(ctx, f, &by.Actor, followerID)
 		})
 		if err != nil {
@@ -209,7 +209,7 @@ func (s *Service) RejectFollowRequest(ctx context.Context, by *Account, follower
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.DeleteFollow(ctx, f.ID); err != nil {
 			return err
 		}
@@ -242,7 +242,7 @@ func (s *Service) Block(ctx context.Context, by *Account, targetID string) (*Rel
 	}
 	id := s.NewID()
 	b := &Block{ID: id, URI: by.Actor.URI + "#blocks/" + id, ActorID: by.Actor.ID, TargetID: target.ID, CreatedAt: s.Now()}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		for _, pair := range [][2]*Actor{{&by.Actor, target}, {target, &by.Actor}} {
 			f, err := s.store.FollowBetween(ctx, pair[0].ID, pair[1].ID)
 			if IsNotFound(err) {
@@ -283,7 +283,7 @@ func (s *Service) Unblock(ctx context.Context, by *Account, targetID string) (*R
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.DeleteBlock(ctx, b.ID); err != nil {
 			return err
 		}

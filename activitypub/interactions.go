@@ -23,7 +23,7 @@ func (s *Service) Favourite(ctx context.Context, by *Account, statusID string) (
 	}
 	id := s.NewID()
 	f := &Favourite{ID: id, URI: by.Actor.URI + "#likes/" + id, ActorID: by.Actor.ID, StatusID: st.ID, CreatedAt: s.Now()}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateFavourite(ctx, f); err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (s *Service) Unfavourite(ctx context.Context, by *Account, statusID string)
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.DeleteFavourite(ctx, f.ID); err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (s *Service) Reblog(ctx context.Context, by *Account, statusID string) (*St
 		Visibility: orig.Visibility, Local: true, CreatedAt: now, ContextURI: orig.ContextURI}
 	b.URI = s.StatusURI(by.Actor.Username, b.ID) + "/activity"
 	var homes []string
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		if homes, err = s.storeBoost(ctx, b, orig, author); err != nil {
 			return err

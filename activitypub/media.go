@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -37,12 +38,27 @@ type MediaStore interface {
 	// DeleteAttachment removes an unattached attachment's row; NotFound when it does not exist or
 	// a status has claimed it, so a clean-up never removes media a post just took.
 	DeleteAttachment(ctx context.Context, id string) error
+	// DeletedStatusAttachments lists up to limit attachments whose status was deleted: of the
+	// status statusID, or of any deleted status when statusID is "".
+	DeletedStatusAttachments(ctx context.Context, statusID string, limit int) ([]*Attachment, error)
+	// DeleteDeletedStatusAttachment removes the row of an attachment whose status was deleted;
+	// NotFound for any other, so it can never take media from a live post.
+	DeleteDeletedStatusAttachment(ctx context.Context, id string) error
 }
+
+// Errors a FileStore wraps (errors.Is) when a write fails for a reason that is the operator's to
+// fix, so each surface can say so: the medium is full (HTTP 507), or it cannot be written at all,
+// read-only, gone or refused (HTTP 503). A failed Put leaves no file, whole or partial.
+var (
+	ErrStorageFull        = errors.New("media storage is full")
+	ErrStorageUnavailable = errors.New("media storage cannot be written")
+)
 
 // FileStore keeps media files by key. Keys are made by the domain: lower-case hex, one slash,
 // and an extension (".jpg", ".png", ".gif", ".webp").
 type FileStore interface {
-	// Put writes a file, replacing any file of the same key.
+	// Put writes a file, replacing any file of the same key, or leaves nothing behind; its
+	// errors wrap ErrStorageFull or ErrStorageUnavailable where one applies.
 	Put(ctx context.Context, key string, r io.Reader) error
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
 	// Delete removes a file; removing a missing one is not an error.
@@ -427,4 +443,42 @@ func (m *MediaService) CleanUnattached(ctx context.Context, before time.Time, li
 		n++
 	}
 	return n, nil
+}
+
+// CleanDeletedStatusMedia removes the media of deleted statuses, local or remote (remote media has
+// files only if it was cached): of the one status statusID, or up to limit of any deleted status
+// when statusID is "". Files go first and the row after, so an interrupted clean-up leaves a row
+// the next run finds rather than a file nothing points at. Call it after the deletion commits.
+func (m *MediaService) CleanDeletedStatusMedia(ctx context.Context, statusID string, limit int) (int, error) {
+	const op = "activitypub.CleanDeletedStatusMedia"
+	list, err := m.store.DeletedStatusAttachments(ctx, statusID, limit)
+	if err != nil {
+		return 0, Wrap(op, err)
+	}
+	n := 0
+	for _, a := range list {
+		if a.Path != "" {
+			if err := m.removeFiles(ctx, a); err != nil {
+				return n, Wrap(op, err) // the row stays; the next sweep retries
+			}
+		}
+		if err := m.store.DeleteDeletedStatusAttachment(ctx, a.ID); err != nil && !IsNotFound(err) {
+			return n, Wrap(op, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// removeFiles deletes an attachment's original and preview, stopping at the first failure.
+func (m *MediaService) removeFiles(ctx context.Context, a *Attachment) error {
+	for _, key := range []string{a.Path, PreviewKey(a.Path, a.ContentType)} {
+		if key == "" {
+			continue
+		}
+		if err := m.files.Delete(ctx, key); err != nil {
+			return fmt.Errorf("delete file %s: %w", key, err)
+		}
+	}
+	return nil
 }

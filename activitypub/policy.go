@@ -230,7 +230,7 @@ func (s *Service) setPolicy(ctx context.Context, op, domain, policy, reason stri
 	// to recognise the suspensions it made.
 	p := &DomainPolicy{Domain: d, Policy: policy, Reason: strings.TrimSpace(reason),
 		CreatedAt: s.Now().Truncate(time.Millisecond)}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := ps.SetDomainPolicy(ctx, *p); err != nil {
 			return err
 		}
@@ -295,7 +295,7 @@ func (s *Service) RemoveDomainPolicy(ctx context.Context, domain string) error {
 	if err != nil {
 		return err
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		p, err := ps.DomainPolicy(ctx, d)
 		if err != nil {
 			return err

@@ -81,7 +81,7 @@ func (s *Service) Search(ctx context.Context, viewer *Account, q string, opts Se
 		if err != nil {
 			return nil, Wrap(op, err)
 		}
-		if res.Statuses, err = s.filterVisible(ctx, v, sts); err != nil {
+		if res.Statuses, err = s.Visible(ctx, v, sts); err != nil {
 			return nil, Wrap(op, err)
 		}
 	}

@@ -94,13 +94,14 @@ func (s *Service) SetEvents(e Events) { s.events = e }
 
 type pendingEventsKey struct{}
 
-// inTx runs fn in a store transaction and publishes the events fn raised only once it commits, so
-// a streaming client never hears of a row it cannot read yet, or of one rolled back.
-func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+// InTx runs fn in a store transaction and publishes the events fn raised only once it commits, so
+// a streaming client never hears of a row it cannot read yet, or of one rolled back. Area
+// packages run their own stores' writes through it: nested calls join the outer transaction.
+func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.publishAfter(ctx, s.store.InTx, fn)
 }
 
-// inBatchTx is inTx for writes independent of every other caller's (a new post, an inbound
+// inBatchTx is InTx for writes independent of every other caller's (a new post, an inbound
 // activity): the store may commit them together with other callers' (group commit on SQLite's
 // single writer), still returning only once they are durable.
 func (s *Service) inBatchTx(ctx context.Context, fn func(ctx context.Context) error) error {
@@ -146,6 +147,9 @@ func (s *Service) Domain() string {
 
 // BaseURL is scheme://host, with no trailing slash.
 func (s *Service) BaseURL() string { return s.scheme + "://" + s.host }
+
+// Renderer returns the post renderer the service was built with, nil when it has none.
+func (s *Service) Renderer() Renderer { return s.render }
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now().UTC() }

@@ -51,7 +51,7 @@ func (s *Service) Thread(ctx context.Context, v Viewer, id string) (ancestors, d
 	if err != nil {
 		return nil, nil, Wrap(op, err)
 	}
-	if descendants, err = s.filterVisible(ctx, v, desc); err != nil {
+	if descendants, err = s.Visible(ctx, v, desc); err != nil {
 		return nil, nil, Wrap(op, err)
 	}
 	return ancestors, descendants, nil
@@ -105,7 +105,7 @@ func (s *Service) EditStatus(ctx context.Context, author *Account, id string, in
 	for _, aid := range pin.AttachmentIDs {
 		st.Attachments = append(st.Attachments, Attachment{ID: aid})
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.AddStatusEdit(ctx, prev); err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func (s *Service) DeleteStatus(ctx context.Context, by *Account, id string) (*St
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.MarkStatusDeleted(ctx, st.ID, s.Now()); err != nil {
 			return err
 		}

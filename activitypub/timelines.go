@@ -4,28 +4,28 @@ import "context"
 
 // HomeTimeline lists what a local user follows, with their own posts, newest first.
 func (s *Service) HomeTimeline(ctx context.Context, acct *Account, p Page) ([]*Status, error) {
-	sts, err := s.store.HomeTimeline(ctx, acct.Actor.ID, clampPage(p))
+	sts, err := s.store.HomeTimeline(ctx, acct.Actor.ID, ClampPage(p))
 	return sts, Wrap("activitypub.HomeTimeline", err)
 }
 
 // PublicTimeline lists public statuses. Anonymous viewers and remote ones never see local-only posts.
 func (s *Service) PublicTimeline(ctx context.Context, v Viewer, local, remote bool, p Page) ([]*Status, error) {
 	const op = "activitypub.PublicTimeline"
-	sts, err := s.store.PublicTimeline(ctx, local, remote, clampPage(p))
+	sts, err := s.store.PublicTimeline(ctx, local, remote, ClampPage(p))
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	return s.filterVisible(ctx, v, sts)
+	return s.Visible(ctx, v, sts)
 }
 
 // TagTimeline lists public statuses with a hashtag.
 func (s *Service) TagTimeline(ctx context.Context, v Viewer, tag string, localOnly bool, p Page) ([]*Status, error) {
 	const op = "activitypub.TagTimeline"
-	sts, err := s.store.TagTimeline(ctx, tag, localOnly, clampPage(p))
+	sts, err := s.store.TagTimeline(ctx, tag, localOnly, ClampPage(p))
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	return s.filterVisible(ctx, v, sts)
+	return s.Visible(ctx, v, sts)
 }
 
 // ActorStatuses lists an actor's statuses the viewer may see.
@@ -43,15 +43,15 @@ func (s *Service) ActorStatuses(ctx context.Context, v Viewer, actorID string, f
 		}
 	}
 	f.MaxVisibility = vis
-	sts, err := s.store.ActorStatuses(ctx, actorID, f, clampPage(p))
+	sts, err := s.store.ActorStatuses(ctx, actorID, f, ClampPage(p))
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	return s.filterVisible(ctx, v, sts)
+	return s.Visible(ctx, v, sts)
 }
 
 // Notifications lists a local user's notifications.
 func (s *Service) Notifications(ctx context.Context, acct *Account, f NotificationFilter, p Page) ([]*Notification, error) {
-	ns, err := s.store.Notifications(ctx, acct.Actor.ID, f, clampPage(p))
+	ns, err := s.store.Notifications(ctx, acct.Actor.ID, f, ClampPage(p))
 	return ns, Wrap("activitypub.Notifications", err)
 }

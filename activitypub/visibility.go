@@ -19,14 +19,14 @@ type Viewer struct {
 // a blocked domain), no block stands between the viewer and the author, and its audience includes
 // the viewer; a boost is visible when, besides, the boosted original is by all the same rules.
 func (s *Service) CanSee(ctx context.Context, v Viewer, st *Status) (bool, error) {
-	seen, err := s.filterVisible(ctx, v, []*Status{st})
+	seen, err := s.Visible(ctx, v, []*Status{st})
 	return len(seen) == 1, err
 }
 
-// filterVisible keeps the statuses (and boosts of statuses) the viewer may see, in order. Authors
+// Visible keeps the statuses (and boosts of statuses) the viewer may see, in order. Authors
 // and originals are loaded once for the whole list, so a timeline page costs two queries more,
 // not two per status.
-func (s *Service) filterVisible(ctx context.Context, v Viewer, sts []*Status) ([]*Status, error) {
+func (s *Service) Visible(ctx context.Context, v Viewer, sts []*Status) ([]*Status, error) {
 	const op = "activitypub.CanSee"
 	var origIDs, actorIDs []string
 	for _, st := range sts {
@@ -154,8 +154,8 @@ func (s *Service) visibleSet(ctx context.Context, viewer *Actor, authorID string
 	return vis, nil
 }
 
-// clampPage applies Mastodon's page-size rules: default 20, at most 40.
-func clampPage(p Page) Page {
+// ClampPage applies Mastodon's page-size rules: default 20, at most 40.
+func ClampPage(p Page) Page {
 	if p.Limit <= 0 {
 		p.Limit = 20
 	}

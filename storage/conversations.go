@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // maxThreadWalkSQL bounds the walk up a reply chain in search of a thread (against cycles in
@@ -83,15 +84,15 @@ type conversationRow struct {
 	ReadID      string `db:"read_id"`
 }
 
-func (r *conversationRow) summary() *activitypub.ConversationSummary {
-	return &activitypub.ConversationSummary{ID: r.ID, Thread: r.Thread, LastStatusID: r.LastID,
+func (r *conversationRow) summary() *preferences.ConversationSummary {
+	return &preferences.ConversationSummary{ID: r.ID, Thread: r.Thread, LastStatusID: r.LastID,
 		LastOtherID: r.LastOtherID, LastOwnID: r.LastOwnID, ReadID: r.ReadID}
 }
 
 // Conversations lists a viewer's direct threads newest first by their last live status, paged by
 // its id, leaving out those hidden since. The whole set of the viewer's direct statuses is summed
 // up for each page: people hold thousands of direct messages, not millions.
-func (s *Store) Conversations(ctx context.Context, viewerID string, p activitypub.Page) ([]*activitypub.ConversationSummary, error) {
+func (s *Store) Conversations(ctx context.Context, viewerID string, p activitypub.Page) ([]*preferences.ConversationSummary, error) {
 	k := pageBy("t.last_id", p)
 	var rows []conversationRow
 	if err := s.sel(ctx, &rows, summarySQL(` AND t.last_id > COALESCE(c.hidden_up_to, '')`+k.cond+k.tail),
@@ -99,7 +100,7 @@ func (s *Store) Conversations(ctx context.Context, viewerID string, p activitypu
 		return nil, mapErr("storage.Conversations", err)
 	}
 	rows = order(k, rows)
-	out := make([]*activitypub.ConversationSummary, len(rows))
+	out := make([]*preferences.ConversationSummary, len(rows))
 	for i := range rows {
 		out[i] = rows[i].summary()
 	}
@@ -108,7 +109,7 @@ func (s *Store) Conversations(ctx context.Context, viewerID string, p activitypu
 
 // ConversationByID finds the viewer's conversation whose first involved status is id, hidden or
 // not; NotFound when there is none or it has no live status left.
-func (s *Store) ConversationByID(ctx context.Context, viewerID, id string) (*activitypub.ConversationSummary, error) {
+func (s *Store) ConversationByID(ctx context.Context, viewerID, id string) (*preferences.ConversationSummary, error) {
 	const op = "storage.ConversationByID"
 	var rows []conversationRow
 	if err := s.sel(ctx, &rows, summarySQL(` AND t.first_id = ?`), append(viewerArgs(viewerID, 7), id)...); err != nil {
@@ -171,4 +172,4 @@ func (s *Store) HideConversation(ctx context.Context, viewerID, thread, statusID
 	return mapErr("storage.HideConversation", err)
 }
 
-var _ activitypub.ConversationStore = (*Store)(nil)
+var _ preferences.ConversationStore = (*Store)(nil)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 )
@@ -69,7 +70,7 @@ func TestConversationSummaries(t *testing.T) {
 		remote := f.dm(dave, "", alice)   // no context: its own thread
 		f.dm(bob, "https://local.test/contexts/2", carol)
 
-		get := func(viewer *activitypub.Actor) []*activitypub.ConversationSummary {
+		get := func(viewer *activitypub.Actor) []*preferences.ConversationSummary {
 			t.Helper()
 			cs, err := s.Conversations(ctx, viewer.ID, activitypub.Page{Limit: 40})
 			if err != nil {
@@ -81,7 +82,7 @@ func TestConversationSummaries(t *testing.T) {
 		if len(cs) != 2 || cs[0].Thread != remote.URI || cs[1].Thread != thread {
 			t.Fatalf("alice's conversations = %+v", cs)
 		}
-		want := activitypub.ConversationSummary{ID: first.ID, Thread: thread, LastStatusID: aside.ID,
+		want := preferences.ConversationSummary{ID: first.ID, Thread: thread, LastStatusID: aside.ID,
 			LastOtherID: aside.ID, LastOwnID: reply.ID}
 		if *cs[1] != want {
 			t.Errorf("summary = %+v, want %+v", *cs[1], want)

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 type filterRow struct {
@@ -179,4 +180,4 @@ func (s *Store) FilterKeywordByID(ctx context.Context, id string) (*activitypub.
 	return &k, nil
 }
 
-var _ activitypub.FilterStore = (*Store)(nil)
+var _ preferences.FilterStore = (*Store)(nil)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 type listRow struct {
@@ -18,20 +19,20 @@ type listRow struct {
 
 const listCols = `l.id, l.user_id, l.title, l.replies_policy, l.exclusive, l.created_at`
 
-func (r *listRow) list() *activitypub.List {
-	return &activitypub.List{ID: r.ID, OwnerID: r.UserID, Title: r.Title,
-		RepliesPolicy: activitypub.RepliesPolicy(r.RepliesPolicy), Exclusive: r.Exclusive, CreatedAt: fromMS(r.CreatedAt)}
+func (r *listRow) list() *preferences.List {
+	return &preferences.List{ID: r.ID, OwnerID: r.UserID, Title: r.Title,
+		RepliesPolicy: preferences.RepliesPolicy(r.RepliesPolicy), Exclusive: r.Exclusive, CreatedAt: fromMS(r.CreatedAt)}
 }
 
 // CreateList writes a list; its owner must be a local user.
-func (s *Store) CreateList(ctx context.Context, l *activitypub.List) error {
+func (s *Store) CreateList(ctx context.Context, l *preferences.List) error {
 	_, err := s.exec(ctx, `INSERT INTO lists (id, user_id, title, replies_policy, exclusive, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, l.ID, l.OwnerID, l.Title, string(l.RepliesPolicy), l.Exclusive, ms(l.CreatedAt))
 	return mapErr("storage.CreateList", err)
 }
 
 // UpdateList rewrites a list's title, replies policy and exclusivity.
-func (s *Store) UpdateList(ctx context.Context, l *activitypub.List) error {
+func (s *Store) UpdateList(ctx context.Context, l *preferences.List) error {
 	const op = "storage.UpdateList"
 	n, err := s.execN(ctx, `UPDATE lists SET title = ?, replies_policy = ?, exclusive = ? WHERE id = ?`,
 		l.Title, string(l.RepliesPolicy), l.Exclusive, l.ID)
@@ -58,7 +59,7 @@ func (s *Store) DeleteList(ctx context.Context, id string) error {
 }
 
 // ListByID finds a list.
-func (s *Store) ListByID(ctx context.Context, id string) (*activitypub.List, error) {
+func (s *Store) ListByID(ctx context.Context, id string) (*preferences.List, error) {
 	var r listRow
 	if err := s.get(ctx, &r, `SELECT `+listCols+` FROM lists l WHERE l.id = ?`, id); err != nil {
 		return nil, mapErr("storage.ListByID", err, "list")
@@ -66,12 +67,12 @@ func (s *Store) ListByID(ctx context.Context, id string) (*activitypub.List, err
 	return r.list(), nil
 }
 
-func (s *Store) lists(ctx context.Context, op, query string, args ...any) ([]*activitypub.List, error) {
+func (s *Store) lists(ctx context.Context, op, query string, args ...any) ([]*preferences.List, error) {
 	var rows []listRow
 	if err := s.sel(ctx, &rows, query, args...); err != nil {
 		return nil, mapErr(op, err)
 	}
-	out := make([]*activitypub.List, len(rows))
+	out := make([]*preferences.List, len(rows))
 	for i := range rows {
 		out[i] = rows[i].list()
 	}
@@ -79,12 +80,12 @@ func (s *Store) lists(ctx context.Context, op, query string, args ...any) ([]*ac
 }
 
 // Lists returns an owner's lists, oldest first.
-func (s *Store) Lists(ctx context.Context, ownerID string) ([]*activitypub.List, error) {
+func (s *Store) Lists(ctx context.Context, ownerID string) ([]*preferences.List, error) {
 	return s.lists(ctx, "storage.Lists", `SELECT `+listCols+` FROM lists l WHERE l.user_id = ? ORDER BY l.id`, ownerID)
 }
 
 // ListsWithMember returns the owner's lists that contain actorID, oldest first.
-func (s *Store) ListsWithMember(ctx context.Context, ownerID, actorID string) ([]*activitypub.List, error) {
+func (s *Store) ListsWithMember(ctx context.Context, ownerID, actorID string) ([]*preferences.List, error) {
 	return s.lists(ctx, "storage.ListsWithMember", `SELECT `+listCols+` FROM lists l
 		JOIN list_members m ON m.list_id = l.id AND m.actor_id = ?
 		WHERE l.user_id = ? ORDER BY l.id`, actorID, ownerID)
@@ -137,16 +138,16 @@ func (s *Store) AllListMembers(ctx context.Context, listID string) ([]string, er
 // first, paged by status id. Replies follow the list's policy: none keeps only self-replies,
 // list also replies to members (and to the owner), followed also replies to anyone the owner
 // follows.
-func (s *Store) ListTimeline(ctx context.Context, l *activitypub.List, vis []activitypub.Visibility, p activitypub.Page) ([]*activitypub.Status, error) {
+func (s *Store) ListTimeline(ctx context.Context, l *preferences.List, vis []activitypub.Visibility, p activitypub.Page) ([]*activitypub.Status, error) {
 	q := `SELECT ` + statusCols + ` FROM statuses s
 		JOIN list_members m ON m.actor_id = s.actor_id AND m.list_id = ?
 		WHERE s.deleted_at IS NULL AND s.visibility IN (` + inList(len(vis)) + `)`
 	args := append([]any{l.ID}, anys(vis)...)
 	const notReply = `s.in_reply_to_uri = '' OR s.in_reply_to_actor_id = s.actor_id`
 	switch l.RepliesPolicy {
-	case activitypub.RepliesNone:
+	case preferences.RepliesNone:
 		q += ` AND (` + notReply + `)`
-	case activitypub.RepliesFollowed:
+	case preferences.RepliesFollowed:
 		q += ` AND (` + notReply + ` OR s.in_reply_to_actor_id = ? OR s.in_reply_to_actor_id IN
 			(SELECT followee_id FROM follows WHERE follower_id = ? AND state = 'accepted'))`
 		args = append(args, l.OwnerID, l.OwnerID)
@@ -168,4 +169,4 @@ func (s *Store) ExclusiveMembers(ctx context.Context, ownerID string) ([]string,
 	return ids, mapErr("storage.ExclusiveMembers", err)
 }
 
-var _ activitypub.ListStore = (*Store)(nil)
+var _ preferences.ListStore = (*Store)(nil)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 )
@@ -15,20 +16,20 @@ func TestLists(t *testing.T) {
 		ctx := context.Background()
 		f := newFixtures(t, s)
 		owner, bob, carol := f.user("owner"), f.actor("bob", "remote.test"), f.user("carol")
-		l := &activitypub.List{ID: f.id(), OwnerID: owner.ID, Title: "Council", RepliesPolicy: activitypub.RepliesList, CreatedAt: f.now}
+		l := &preferences.List{ID: f.id(), OwnerID: owner.ID, Title: "Council", RepliesPolicy: preferences.RepliesList, CreatedAt: f.now}
 		must(t, s.CreateList(ctx, l))
-		l2 := &activitypub.List{ID: f.id(), OwnerID: owner.ID, Title: "Other", RepliesPolicy: activitypub.RepliesNone, Exclusive: true, CreatedAt: f.now}
+		l2 := &preferences.List{ID: f.id(), OwnerID: owner.ID, Title: "Other", RepliesPolicy: preferences.RepliesNone, Exclusive: true, CreatedAt: f.now}
 		must(t, s.CreateList(ctx, l2))
 
 		t.Run("read and update", func(t *testing.T) {
-			l.Title, l.Exclusive, l.RepliesPolicy = "Council members", true, activitypub.RepliesFollowed
+			l.Title, l.Exclusive, l.RepliesPolicy = "Council members", true, preferences.RepliesFollowed
 			must(t, s.UpdateList(ctx, l))
 			got, err := s.ListByID(ctx, l.ID)
 			must(t, err)
-			if got.Title != "Council members" || !got.Exclusive || got.RepliesPolicy != activitypub.RepliesFollowed || got.OwnerID != owner.ID {
+			if got.Title != "Council members" || !got.Exclusive || got.RepliesPolicy != preferences.RepliesFollowed || got.OwnerID != owner.ID {
 				t.Fatalf("list = %+v", got)
 			}
-			l.Exclusive, l.RepliesPolicy = false, activitypub.RepliesList
+			l.Exclusive, l.RepliesPolicy = false, preferences.RepliesList
 			must(t, s.UpdateList(ctx, l))
 			all, err := s.Lists(ctx, owner.ID)
 			must(t, err)
@@ -37,7 +38,7 @@ func TestLists(t *testing.T) {
 			}
 			_, err = s.ListByID(ctx, "nope")
 			wantKind(t, err, activitypub.NotFound)
-			wantKind(t, s.UpdateList(ctx, &activitypub.List{ID: "nope", Title: "x", RepliesPolicy: activitypub.RepliesList}), activitypub.NotFound)
+			wantKind(t, s.UpdateList(ctx, &preferences.List{ID: "nope", Title: "x", RepliesPolicy: preferences.RepliesList}), activitypub.NotFound)
 		})
 
 		t.Run("members", func(t *testing.T) {
@@ -98,12 +99,12 @@ func TestLists(t *testing.T) {
 			must(t, s.MarkStatusDeleted(ctx, gone.ID, f.now))
 			vis := []activitypub.Visibility{activitypub.Public, activitypub.Unlisted}
 			cases := []struct {
-				policy activitypub.RepliesPolicy
+				policy preferences.RepliesPolicy
 				want   []*activitypub.Status
 			}{
-				{activitypub.RepliesNone, []*activitypub.Status{toSelf, byCarol, byBob}},
-				{activitypub.RepliesList, []*activitypub.Status{toSelf, toMember, byCarol, byBob}},
-				{activitypub.RepliesFollowed, []*activitypub.Status{toFollowed, toSelf, byCarol, byBob}},
+				{preferences.RepliesNone, []*activitypub.Status{toSelf, byCarol, byBob}},
+				{preferences.RepliesList, []*activitypub.Status{toSelf, toMember, byCarol, byBob}},
+				{preferences.RepliesFollowed, []*activitypub.Status{toFollowed, toSelf, byCarol, byBob}},
 			}
 			for _, c := range cases {
 				t.Run(string(c.policy), func(t *testing.T) {
@@ -115,7 +116,7 @@ func TestLists(t *testing.T) {
 					}
 				})
 			}
-			l.RepliesPolicy = activitypub.RepliesNone
+			l.RepliesPolicy = preferences.RepliesNone
 			page, err := s.ListTimeline(ctx, l, vis, activitypub.Page{Limit: 1, MaxID: byCarol.ID})
 			must(t, err)
 			if !slices.Equal(statusIDs(page), []string{byBob.ID}) {
@@ -156,19 +157,19 @@ func TestMarkers(t *testing.T) {
 			t.Fatalf("markers before any = %+v", none)
 		}
 		for i, id := range []string{"01A", "01B", "01C"} {
-			m := &activitypub.Marker{Timeline: "home", LastReadID: id, UpdatedAt: f.now}
+			m := &preferences.Marker{Timeline: "home", LastReadID: id, UpdatedAt: f.now}
 			must(t, s.SetMarker(ctx, u.ID, m))
 			if m.Version != i {
 				t.Fatalf("version after %d saves = %d", i+1, m.Version)
 			}
 		}
-		must(t, s.SetMarker(ctx, u.ID, &activitypub.Marker{Timeline: "notifications", LastReadID: "07", UpdatedAt: f.now}))
+		must(t, s.SetMarker(ctx, u.ID, &preferences.Marker{Timeline: "notifications", LastReadID: "07", UpdatedAt: f.now}))
 		got, err := s.Markers(ctx, u.ID, []string{"home"})
 		must(t, err)
 		if len(got) != 1 || got[0].LastReadID != "01C" || got[0].Version != 2 || !got[0].UpdatedAt.Equal(f.now) {
 			t.Fatalf("home marker = %+v", got)
 		}
-		wantKind(t, s.SetMarker(ctx, "ghost", &activitypub.Marker{Timeline: "home", LastReadID: "1", UpdatedAt: f.now}), activitypub.Invalid)
+		wantKind(t, s.SetMarker(ctx, "ghost", &preferences.Marker{Timeline: "home", LastReadID: "1", UpdatedAt: f.now}), activitypub.Invalid)
 	})
 }
 

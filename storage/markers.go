@@ -3,7 +3,7 @@ package storage
 import (
 	"context"
 
-	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 type markerRow struct {
@@ -14,9 +14,9 @@ type markerRow struct {
 }
 
 // Markers returns a user's markers of the given timelines; unset ones are absent.
-func (s *Store) Markers(ctx context.Context, userID string, timelines []string) ([]*activitypub.Marker, error) {
+func (s *Store) Markers(ctx context.Context, userID string, timelines []string) ([]*preferences.Marker, error) {
 	if len(timelines) == 0 {
-		return []*activitypub.Marker{}, nil
+		return []*preferences.Marker{}, nil
 	}
 	var rows []markerRow
 	if err := s.sel(ctx, &rows, `SELECT timeline, last_read_id, version, updated_at FROM markers
@@ -24,9 +24,9 @@ func (s *Store) Markers(ctx context.Context, userID string, timelines []string) 
 		append([]any{userID}, anys(timelines)...)...); err != nil {
 		return nil, mapErr("storage.Markers", err)
 	}
-	out := make([]*activitypub.Marker, len(rows))
+	out := make([]*preferences.Marker, len(rows))
 	for i, r := range rows {
-		out[i] = &activitypub.Marker{Timeline: r.Timeline, LastReadID: r.LastReadID, Version: r.Version,
+		out[i] = &preferences.Marker{Timeline: r.Timeline, LastReadID: r.LastReadID, Version: r.Version,
 			UpdatedAt: fromMS(r.UpdatedAt)}
 	}
 	return out, nil
@@ -34,7 +34,7 @@ func (s *Store) Markers(ctx context.Context, userID string, timelines []string) 
 
 // SetMarker creates a marker at version 0 or moves it, adding one to its version, in one
 // statement (so two apps saving at once both count), and reads the stored version back into m.
-func (s *Store) SetMarker(ctx context.Context, userID string, m *activitypub.Marker) error {
+func (s *Store) SetMarker(ctx context.Context, userID string, m *preferences.Marker) error {
 	err := s.getW(ctx, &m.Version, `INSERT INTO markers (user_id, timeline, last_read_id, version, updated_at)
 		VALUES (?, ?, ?, 0, ?)
 		ON CONFLICT (user_id, timeline) DO UPDATE SET last_read_id = excluded.last_read_id,
@@ -43,4 +43,4 @@ func (s *Store) SetMarker(ctx context.Context, userID string, m *activitypub.Mar
 	return mapErr("storage.SetMarker", err)
 }
 
-var _ activitypub.MarkerStore = (*Store)(nil)
+var _ preferences.MarkerStore = (*Store)(nil)

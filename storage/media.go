@@ -110,4 +110,43 @@ func (s *Store) DeleteAttachment(ctx context.Context, id string) error {
 	return nil
 }
 
+// deletedStatusMedia selects the attachments of deleted statuses; their rows stay until the files
+// are gone, so a crash between the two leaves something the next sweep still finds.
+const deletedStatusMedia = `status_id IN (SELECT id FROM statuses WHERE deleted_at IS NOT NULL)`
+
+// DeletedStatusAttachments lists up to limit attachments of deleted statuses: of the one status
+// statusID, or of any when statusID is "".
+func (s *Store) DeletedStatusAttachments(ctx context.Context, statusID string, limit int) ([]*activitypub.Attachment, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	q, args := `SELECT `+mediaCols+` FROM media_attachments WHERE `+deletedStatusMedia, []any{}
+	if statusID != "" {
+		q, args = q+` AND status_id = ?`, append(args, statusID)
+	}
+	var rows []mediaRow
+	if err := s.sel(ctx, &rows, q+` ORDER BY id LIMIT ?`, append(args, limit)...); err != nil {
+		return nil, mapErr("storage.DeletedStatusAttachments", err)
+	}
+	out := make([]*activitypub.Attachment, 0, len(rows))
+	for i := range rows {
+		out = append(out, rows[i].attachment())
+	}
+	return out, nil
+}
+
+// DeleteDeletedStatusAttachment removes the row of an attachment whose status was deleted; any
+// other (unclaimed, or claimed by a live status) is NotFound and stays.
+func (s *Store) DeleteDeletedStatusAttachment(ctx context.Context, id string) error {
+	const op = "storage.DeleteDeletedStatusAttachment"
+	n, err := s.execN(ctx, `DELETE FROM media_attachments WHERE id = ? AND `+deletedStatusMedia, id)
+	if err != nil {
+		return mapErr(op, err)
+	}
+	if n == 0 {
+		return notFound(op, "media attachment of a deleted status")
+	}
+	return nil
+}
+
 var _ activitypub.MediaStore = (*Store)(nil)

@@ -134,3 +134,61 @@ func attachmentIDs(list []*activitypub.Attachment) []string {
 	}
 	return out
 }
+
+// TestDeletedStatusAttachments: only the media of deleted statuses is listed and removable, by
+// status or all at once; unclaimed uploads and live posts' media are never touched.
+func TestDeletedStatusAttachments(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		f := newFixtures(t, s)
+		alice := f.user("alice")
+		loose := f.attachment(alice, time.Hour)
+		live, gone1, gone2 := f.attachment(alice, 0), f.attachment(alice, 0), f.attachment(alice, 0)
+		claimAttachment(t, s, f, alice, live.ID)
+		st1 := claimAttachment(t, s, f, alice, gone1.ID)
+		st2 := claimAttachment(t, s, f, alice, gone2.ID)
+		must(t, s.MarkStatusDeleted(ctx, st1, f.now))
+		must(t, s.MarkStatusDeleted(ctx, st2, f.now))
+
+		ids := func(list []*activitypub.Attachment) string {
+			out := ""
+			for _, a := range list {
+				out += a.ID + " "
+			}
+			return out
+		}
+		all, err := s.DeletedStatusAttachments(ctx, "", 10)
+		must(t, err)
+		if got, want := ids(all), ids([]*activitypub.Attachment{gone1, gone2}); got != want {
+			t.Fatalf("all deleted statuses' media = %q, want %q", got, want)
+		}
+		one, err := s.DeletedStatusAttachments(ctx, st2, 10)
+		must(t, err)
+		if len(one) != 1 || one[0].ID != gone2.ID || one[0].Path != gone2.Path {
+			t.Fatalf("media of status %s = %+v", st2, one)
+		}
+		first, err := s.DeletedStatusAttachments(ctx, "", 1)
+		must(t, err)
+		if len(first) != 1 {
+			t.Fatalf("limit 1 listed %d", len(first))
+		}
+
+		for _, a := range []*activitypub.Attachment{loose, live} {
+			if err := s.DeleteDeletedStatusAttachment(ctx, a.ID); !activitypub.IsNotFound(err) {
+				t.Errorf("deleting %s (not of a deleted status): %v, want NotFound", a.ID, err)
+			}
+			if _, err := s.AttachmentByID(ctx, a.ID); err != nil {
+				t.Errorf("%s is gone: %v", a.ID, err)
+			}
+		}
+		must(t, s.DeleteDeletedStatusAttachment(ctx, gone1.ID))
+		if _, err := s.AttachmentByID(ctx, gone1.ID); !activitypub.IsNotFound(err) {
+			t.Errorf("deleted row still there: %v", err)
+		}
+		rest, err := s.DeletedStatusAttachments(ctx, "", 10)
+		must(t, err)
+		if len(rest) != 1 || rest[0].ID != gone2.ID {
+			t.Errorf("left after one removal: %+v", rest)
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"syscall"
 
 	"github.com/guildhall/guildhall/activitypub"
 )
@@ -86,30 +87,38 @@ func (d *DirFileStore) Dir() string { return d.dir }
 // URL is the public address of a file.
 func (d *DirFileStore) URL(key string) string { return d.baseURL + PathPrefix + key }
 
-// Put writes a file under a temporary name and renames it into place, so a reader never sees half
-// a file.
+// Put writes a file under a temporary name, syncs it and renames it into place, so a reader never
+// sees half a file and a crash never leaves one under the key. On any failure the temporary file
+// is removed; errors from a full or unwritable medium wrap activitypub.ErrStorageFull or
+// activitypub.ErrStorageUnavailable.
 func (d *DirFileStore) Put(ctx context.Context, key string, r io.Reader) (err error) {
 	if !ValidKey(key) {
 		return fmt.Errorf("media: put: invalid key %q", key)
 	}
+	defer func() {
+		if err != nil {
+			err = classify(fmt.Errorf("media: put %s: %w", key, err))
+		}
+	}()
 	root, err := os.OpenRoot(d.dir)
 	if err != nil {
-		return fmt.Errorf("media: put %s: %w", key, err)
+		// Whatever the reason (gone, not a directory, no permission), the store cannot write.
+		return fmt.Errorf("%w: %w", activitypub.ErrStorageUnavailable, err)
 	}
 	defer root.Close()
 	if dir := path.Dir(key); dir != "." {
 		if err := root.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("media: put %s: %w", key, err)
+			return err
 		}
 	}
 	var nonce [8]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
-		return fmt.Errorf("media: put %s: %w", key, err)
+		return err
 	}
 	tmp := path.Join(path.Dir(key), ".tmp-"+hex.EncodeToString(nonce[:]))
 	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
-		return fmt.Errorf("media: put %s: %w", key, err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -118,15 +127,32 @@ func (d *DirFileStore) Put(ctx context.Context, key string, r io.Reader) (err er
 	}()
 	if _, err := io.Copy(f, readerWithContext{ctx, r}); err != nil {
 		f.Close()
-		return fmt.Errorf("media: put %s: %w", key, err)
+		return err
+	}
+	// Some file systems report a full disk only when the data is flushed.
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("media: put %s: %w", key, err)
+		return err
 	}
-	if err := root.Rename(tmp, key); err != nil {
-		return fmt.Errorf("media: put %s: %w", key, err)
+	return root.Rename(tmp, key)
+}
+
+// classify marks err with the domain's storage error when the operating system says the medium
+// is full or cannot be written, keeping the original cause in the chain for the log.
+func classify(err error) error {
+	switch {
+	case errors.Is(err, activitypub.ErrStorageFull), errors.Is(err, activitypub.ErrStorageUnavailable):
+		return err
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG):
+		return fmt.Errorf("%w: %w", activitypub.ErrStorageFull, err)
+	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.ENOTDIR),
+		errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.EIO):
+		return fmt.Errorf("%w: %w", activitypub.ErrStorageUnavailable, err)
 	}
-	return nil
+	return err
 }
 
 // Open opens a stored file for reading.

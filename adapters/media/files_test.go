@@ -174,3 +174,19 @@ func TestFilesHandler(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkDirFileStorePut writes a 100 KiB file per iteration: temporary file, sync, rename.
+func BenchmarkDirFileStorePut(b *testing.B) {
+	d, err := media.NewDirFileStore(b.TempDir(), "https://council.test")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := bytes.Repeat([]byte{'x'}, 100<<10)
+	b.SetBytes(int64(len(data)))
+	ctx := context.Background()
+	for b.Loop() {
+		if err := d.Put(ctx, "ab/abcdef.jpg", bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

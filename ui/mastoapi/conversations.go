@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // conversation is Mastodon's Conversation entity: a direct-message thread.
@@ -19,7 +20,7 @@ type conversation struct {
 // number of queries for the whole page. One whose last status the presenters drop (a filter
 // hides it, its author is suspended) is left out rather than sent with a null last_status, which
 // several clients do not expect.
-func (h *Handler) presentConversations(ctx context.Context, c *call, convs []*activitypub.Conversation) ([]conversation, error) {
+func (h *Handler) presentConversations(ctx context.Context, c *call, convs []*preferences.Conversation) ([]conversation, error) {
 	sts := make([]*activitypub.Status, len(convs))
 	for i, cv := range convs {
 		sts[i] = cv.LastStatus
@@ -72,7 +73,7 @@ func (h *Handler) readConversation(w http.ResponseWriter, r *http.Request, c *ca
 	if err != nil {
 		return err
 	}
-	out, err := h.presentConversations(r.Context(), c, []*activitypub.Conversation{cv})
+	out, err := h.presentConversations(r.Context(), c, []*preferences.Conversation{cv})
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,13 @@ func statusOf(err error) (int, string, string) {
 	if errors.As(err, &ae) {
 		return ae.status, ae.msg, ae.code
 	}
+	// Storage faults are the operator's to fix, not the client's: say so, and that a retry may work.
+	switch {
+	case errors.Is(err, activitypub.ErrStorageFull):
+		return http.StatusInsufficientStorage, "The server has no room left for files: try again later, or tell your administrator", ""
+	case errors.Is(err, activitypub.ErrStorageUnavailable):
+		return http.StatusServiceUnavailable, "Files cannot be stored at the moment: try again later, or tell your administrator", ""
+	}
 	msg := activitypub.Message(err)
 	switch activitypub.KindOf(err) {
 	case activitypub.NotFound:

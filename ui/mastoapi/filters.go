@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // filterV2 is Mastodon's Filter entity (API v2).
@@ -63,8 +64,8 @@ func presentFilter(f *activitypub.Filter) filterV2 {
 
 // filterInput reads title, context[], filter_action, expires_in ("" for never) and
 // keywords_attributes.
-func filterInput(p *params) activitypub.FilterInput {
-	in := activitypub.FilterInput{Title: p.strPtr("title"), Action: p.strPtr("filter_action")}
+func filterInput(p *params) preferences.FilterInput {
+	in := preferences.FilterInput{Title: p.strPtr("title"), Action: p.strPtr("filter_action")}
 	if p.has("context") {
 		cs := p.strs("context")
 		in.Contexts = &cs
@@ -86,7 +87,7 @@ func filterInput(p *params) activitypub.FilterInput {
 // keywordInputs reads keywords_attributes as Rails does: indexed rows
 // (keywords_attributes[0][keyword], and what a JSON array becomes) or the anonymous form
 // keywords_attributes[][keyword]=a&keywords_attributes[][whole_word]=true, zipped by position.
-func keywordInputs(p *params) []activitypub.KeywordInput {
+func keywordInputs(p *params) []preferences.KeywordInput {
 	rows := p.indexed("keywords_attributes")
 	const anon = "keywords_attributes[]["
 	n := 0
@@ -104,9 +105,9 @@ func keywordInputs(p *params) []activitypub.KeywordInput {
 		}
 		rows = append(rows, row)
 	}
-	out := make([]activitypub.KeywordInput, 0, len(rows))
+	out := make([]preferences.KeywordInput, 0, len(rows))
 	for _, row := range rows {
-		in := activitypub.KeywordInput{ID: row["id"], Destroy: truthy(row["_destroy"])}
+		in := preferences.KeywordInput{ID: row["id"], Destroy: truthy(row["_destroy"])}
 		if v, found := row["keyword"]; found {
 			in.Keyword = &v
 		}
@@ -127,8 +128,8 @@ func truthy(s string) bool {
 	return false
 }
 
-func keywordInput(p *params) activitypub.KeywordInput {
-	return activitypub.KeywordInput{Keyword: p.strPtr("keyword"), WholeWord: p.boolPtr("whole_word")}
+func keywordInput(p *params) preferences.KeywordInput {
+	return preferences.KeywordInput{Keyword: p.strPtr("keyword"), WholeWord: p.boolPtr("whole_word")}
 }
 
 func (h *Handler) filtersV2(w http.ResponseWriter, r *http.Request, c *call) error {

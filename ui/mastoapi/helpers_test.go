@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
@@ -55,16 +56,16 @@ func areaOptions(t testing.TB, svc *ap.Service, st *storage.Store) mastoapi.Opti
 	t.Helper()
 	o := mastoapi.Options{Service: svc}
 	var err error
-	if o.Lists, err = ap.NewLists(svc, st); err != nil {
+	if o.Lists, err = preferences.NewLists(svc, st); err != nil {
 		t.Fatal(err)
 	}
-	if o.Markers, err = ap.NewMarkers(svc, st); err != nil {
+	if o.Markers, err = preferences.NewMarkers(svc, st); err != nil {
 		t.Fatal(err)
 	}
-	if o.Filters, err = ap.NewFilters(svc, st); err != nil {
+	if o.Filters, err = preferences.NewFilters(svc, st); err != nil {
 		t.Fatal(err)
 	}
-	if o.Conversations, err = ap.NewConversations(svc, st); err != nil {
+	if o.Conversations, err = preferences.NewConversations(svc, st); err != nil {
 		t.Fatal(err)
 	}
 	return o

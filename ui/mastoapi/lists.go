@@ -5,7 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // list is Mastodon's List entity.
@@ -16,11 +16,11 @@ type list struct {
 	Exclusive     bool   `json:"exclusive"`
 }
 
-func presentList(l *activitypub.List) list {
+func presentList(l *preferences.List) list {
 	return list{ID: l.ID, Title: l.Title, RepliesPolicy: string(l.RepliesPolicy), Exclusive: l.Exclusive}
 }
 
-func presentLists(ls []*activitypub.List) []list {
+func presentLists(ls []*preferences.List) []list {
 	out := make([]list, 0, len(ls))
 	for _, l := range ls {
 		out = append(out, presentList(l))
@@ -28,8 +28,8 @@ func presentLists(ls []*activitypub.List) []list {
 	return out
 }
 
-func listInput(p *params) activitypub.ListInput {
-	return activitypub.ListInput{Title: p.strPtr("title"), RepliesPolicy: p.strPtr("replies_policy"), Exclusive: p.boolPtr("exclusive")}
+func listInput(p *params) preferences.ListInput {
+	return preferences.ListInput{Title: p.strPtr("title"), RepliesPolicy: p.strPtr("replies_policy"), Exclusive: p.boolPtr("exclusive")}
 }
 
 func (h *Handler) allLists(w http.ResponseWriter, r *http.Request, c *call) error {

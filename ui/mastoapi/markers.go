@@ -3,7 +3,7 @@ package mastoapi
 import (
 	"net/http"
 
-	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // marker is Mastodon's Marker entity; Tusky needs all three fields.
@@ -13,7 +13,7 @@ type marker struct {
 	UpdatedAt  string `json:"updated_at"`
 }
 
-func presentMarkers(ms map[string]*activitypub.Marker) map[string]marker {
+func presentMarkers(ms map[string]*preferences.Marker) map[string]marker {
 	out := make(map[string]marker, len(ms))
 	for t, m := range ms {
 		out[t] = marker{LastReadID: m.LastReadID, Version: m.Version, UpdatedAt: fmtTime(m.UpdatedAt)}
@@ -36,7 +36,7 @@ func (h *Handler) getMarkers(w http.ResponseWriter, r *http.Request, c *call) er
 // decoder makes both the same keys.
 func (h *Handler) saveMarkers(w http.ResponseWriter, r *http.Request, c *call) error {
 	in := map[string]string{}
-	for _, t := range []string{activitypub.MarkerHome, activitypub.MarkerNotifications} {
+	for _, t := range []string{preferences.MarkerHome, preferences.MarkerNotifications} {
 		if k := t + "[last_read_id]"; c.p.has(k) {
 			in[t] = c.p.str(k)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
 	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
 )
@@ -40,10 +41,10 @@ type Options struct {
 
 	// Lists, Markers, Filters and Conversations are the use cases of those resources; the read
 	// model applies the viewer's filters and exclusive lists with them.
-	Lists         *activitypub.Lists
-	Markers       *activitypub.Markers
-	Filters       *activitypub.Filters
-	Conversations *activitypub.Conversations
+	Lists         *preferences.Lists
+	Markers       *preferences.Markers
+	Filters       *preferences.Filters
+	Conversations *preferences.Conversations
 	// EnableStreaming builds the streaming hub and serves /api/v1/streaming with it (Streaming is
 	// then ignored). Hand Events() to Service.SetEvents and call Close on shutdown.
 	EnableStreaming bool
@@ -59,16 +60,16 @@ type Handler struct {
 	svc     *activitypub.Service
 	log     *slog.Logger
 	opts    Options
-	lists   *activitypub.Lists
-	markers *activitypub.Markers
-	filters *activitypub.Filters
+	lists   *preferences.Lists
+	markers *preferences.Markers
+	filters *preferences.Filters
 	views   *activitypub.Views
 	hub     *streaming.Hub    // nil unless EnableStreaming
 	media   *mediaapi.Handler // nil without Options.Media
 	limiter *limiter
 	auth    *authCache
 
-	conversations *activitypub.Conversations
+	conversations *preferences.Conversations
 }
 
 // New checks the options and returns a Handler.

@@ -10,7 +10,8 @@ import (
 const maintenanceEvery = time.Hour
 
 // maintain removes what has outlived its use: expired sessions, old rate-limit windows, inbox
-// de-duplication ids older than any sender's retry window, and uploads never attached to a post.
+// de-duplication ids older than any sender's retry window, uploads never attached to a post, and
+// the media of deleted posts that the delete event did not already remove.
 func (in *Instance) maintain(ctx context.Context) {
 	now := time.Now()
 	steps := []struct {
@@ -22,6 +23,7 @@ func (in *Instance) maintain(ctx context.Context) {
 		// Senders retry for days (Mastodon: about a week); remember ids a little longer.
 		{"old seen activities", func() error { _, err := in.Store.ForgetSeenActivities(ctx, now.Add(-10*24*time.Hour)); return err }},
 		{"unattached media", func() error { _, err := in.Media.CleanUnattached(ctx, now.Add(-24*time.Hour), 500); return err }},
+		{"media of deleted posts", func() error { _, err := in.Media.CleanDeletedStatusMedia(ctx, "", 500); return err }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil && ctx.Err() == nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/password"
@@ -174,7 +175,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		return nil, err
 	}
 	in.API = api
-	in.Service.SetEvents(events{fed: fed, hub: api.Events()})
+	in.Service.SetEvents(events{fed: fed, hub: api.Events(), media: in.Media, log: in.log})
 	fed.Routes(r)
 	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
 	api.Routes(r)
@@ -238,16 +239,25 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 }
 
 // events routes domain events: outbox records wake the delivery workers, the rest go to the
-// streaming hub.
+// streaming hub; a deleted status's media files are removed first (events are published after
+// the deletion commits; the maintenance loop sweeps up whatever this misses).
 type events struct {
-	fed *federation.Federation
-	hub activitypub.Events
+	fed   *federation.Federation
+	hub   activitypub.Events
+	media *activitypub.MediaService
+	log   *slog.Logger
 }
 
 func (e events) Publish(ctx context.Context, ev activitypub.Event) {
 	if ev.Type == activitypub.EventOutbox {
 		e.fed.Notify()
 		return
+	}
+	if ev.Type == "delete" && ev.StatusID != "" && e.media != nil {
+		// Not cancelled with the request: a client that hangs up must not leave the files.
+		if _, err := e.media.CleanDeletedStatusMedia(context.WithoutCancel(ctx), ev.StatusID, 0); err != nil {
+			e.log.WarnContext(ctx, "media of a deleted status kept until the next sweep", "status", ev.StatusID, "err", err)
+		}
 	}
 	if e.hub != nil {
 		e.hub.Publish(ctx, ev)
@@ -319,25 +329,25 @@ func (in *Instance) Close() error { return in.Store.Close() }
 
 // preferenceAreas are the per-user preference use cases the surfaces share.
 type preferenceAreas struct {
-	lists         *activitypub.Lists
-	markers       *activitypub.Markers
-	filters       *activitypub.Filters
-	conversations *activitypub.Conversations
+	lists         *preferences.Lists
+	markers       *preferences.Markers
+	filters       *preferences.Filters
+	conversations *preferences.Conversations
 }
 
 // preferences builds the preference use cases over the instance's store.
 func (in *Instance) preferences() (preferenceAreas, error) {
 	var p preferenceAreas
 	var err error
-	if p.lists, err = activitypub.NewLists(in.Service, in.Store); err != nil {
+	if p.lists, err = preferences.NewLists(in.Service, in.Store); err != nil {
 		return p, err
 	}
-	if p.markers, err = activitypub.NewMarkers(in.Service, in.Store); err != nil {
+	if p.markers, err = preferences.NewMarkers(in.Service, in.Store); err != nil {
 		return p, err
 	}
-	if p.filters, err = activitypub.NewFilters(in.Service, in.Store); err != nil {
+	if p.filters, err = preferences.NewFilters(in.Service, in.Store); err != nil {
 		return p, err
 	}
-	p.conversations, err = activitypub.NewConversations(in.Service, in.Store)
+	p.conversations, err = preferences.NewConversations(in.Service, in.Store)
 	return p, err
 }

@@ -1,7 +1,8 @@
-package activitypub
+package preferences
 
 import (
 	"context"
+	"github.com/guildhall/guildhall/activitypub"
 	"time"
 )
 
@@ -31,14 +32,14 @@ type MarkerStore interface {
 
 // Markers holds the read-marker use cases.
 type Markers struct {
-	svc   *Service
+	svc   *activitypub.Service
 	store MarkerStore
 }
 
 // NewMarkers returns the marker use cases over store.
-func NewMarkers(svc *Service, store MarkerStore) (*Markers, error) {
+func NewMarkers(svc *activitypub.Service, store MarkerStore) (*Markers, error) {
 	if svc == nil || store == nil {
-		return nil, E("activitypub.NewMarkers", Invalid, "service and store are required")
+		return nil, activitypub.E("preferences.NewMarkers", activitypub.Invalid, "service and store are required")
 	}
 	return &Markers{svc: svc, store: store}, nil
 }
@@ -47,7 +48,7 @@ func validTimeline(t string) bool { return t == MarkerHome || t == MarkerNotific
 
 // Get returns acct's markers of the named timelines, by timeline. Unknown timeline names are
 // ignored, as Mastodon does.
-func (m *Markers) Get(ctx context.Context, acct *Account, timelines []string) (map[string]*Marker, error) {
+func (m *Markers) Get(ctx context.Context, acct *activitypub.Account, timelines []string) (map[string]*Marker, error) {
 	var names []string
 	for _, t := range timelines {
 		if validTimeline(t) {
@@ -60,7 +61,7 @@ func (m *Markers) Get(ctx context.Context, acct *Account, timelines []string) (m
 	}
 	ms, err := m.store.Markers(ctx, acct.Actor.ID, names)
 	if err != nil {
-		return nil, Wrap("activitypub.Markers", err)
+		return nil, activitypub.Wrap("preferences.Markers", err)
 	}
 	for _, mk := range ms {
 		out[mk.Timeline] = mk
@@ -70,22 +71,22 @@ func (m *Markers) Get(ctx context.Context, acct *Account, timelines []string) (m
 
 // Save moves acct's markers to the given last-read ids (timeline → id) in one transaction and
 // returns them as stored.
-func (m *Markers) Save(ctx context.Context, acct *Account, lastRead map[string]string) (map[string]*Marker, error) {
-	const op = "activitypub.SaveMarkers"
+func (m *Markers) Save(ctx context.Context, acct *activitypub.Account, lastRead map[string]string) (map[string]*Marker, error) {
+	const op = "preferences.SaveMarkers"
 	if len(lastRead) == 0 {
-		return nil, E(op, Invalid, "Send home[last_read_id] or notifications[last_read_id]")
+		return nil, activitypub.E(op, activitypub.Invalid, "Send home[last_read_id] or notifications[last_read_id]")
 	}
 	for t, id := range lastRead {
 		if !validTimeline(t) {
-			return nil, E(op, Invalid, "Timeline must be home or notifications")
+			return nil, activitypub.E(op, activitypub.Invalid, "Timeline must be home or notifications")
 		}
 		if id == "" {
-			return nil, E(op, Invalid, "last_read_id can't be blank")
+			return nil, activitypub.E(op, activitypub.Invalid, "last_read_id can't be blank")
 		}
 	}
 	out := map[string]*Marker{}
 	now := m.svc.Now()
-	err := m.svc.inTx(ctx, func(ctx context.Context) error {
+	err := m.svc.InTx(ctx, func(ctx context.Context) error {
 		for t, id := range lastRead {
 			mk := &Marker{Timeline: t, LastReadID: id, UpdatedAt: now}
 			if err := m.store.SetMarker(ctx, acct.Actor.ID, mk); err != nil {
@@ -96,7 +97,7 @@ func (m *Markers) Save(ctx context.Context, acct *Account, lastRead map[string]s
 		return nil
 	})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	return out, nil
 }

@@ -1,15 +1,16 @@
-package activitypub_test
+package preferences_test
 
 import (
 	"testing"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
 // TestFilterMatchText: filters match what a reader sees, as the real renderer turns it to text.
 func TestFilterMatchText(t *testing.T) {
 	eachWorld(t, func(t *testing.T, w *world) {
-		f, err := ap.NewFilters(w.svc, w.store)
+		f, err := preferences.NewFilters(w.svc, w.store)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -17,7 +18,7 @@ func TestFilterMatchText(t *testing.T) {
 	})
 }
 
-func filterMatchText(t *testing.T, f *ap.Filters) {
+func filterMatchText(t *testing.T, f *preferences.Filters) {
 	active := []*ap.Filter{{ID: "1", Action: ap.FilterWarn, Keywords: []ap.FilterKeyword{{Keyword: "secret", WholeWord: true}, {Keyword: "plan", WholeWord: true}}}}
 	cases := []struct {
 		name string

@@ -1,7 +1,8 @@
-package activitypub
+package preferences
 
 import (
 	"context"
+	"github.com/guildhall/guildhall/activitypub"
 	"time"
 )
 
@@ -35,7 +36,7 @@ type ConversationSummary struct {
 type ConversationStore interface {
 	// Conversations lists viewerID's conversations newest first, paged by LastStatusID, leaving
 	// out those without a live status and those removed since their last status.
-	Conversations(ctx context.Context, viewerID string, p Page) ([]*ConversationSummary, error)
+	Conversations(ctx context.Context, viewerID string, p activitypub.Page) ([]*ConversationSummary, error)
 	// ConversationByID finds the conversation whose id is id (removed ones included); NotFound
 	// when viewerID has none with that id.
 	ConversationByID(ctx context.Context, viewerID, id string) (*ConversationSummary, error)
@@ -52,8 +53,8 @@ type ConversationStore interface {
 type Conversation struct {
 	ID         string
 	Thread     string
-	Accounts   []*Actor // the other participants
-	LastStatus *Status
+	Accounts   []*activitypub.Actor // the other participants
+	LastStatus *activitypub.Status
 	// Unread is true when someone else posted after the viewer last read the conversation or
 	// posted in it (posting in a conversation reads it, as in Mastodon).
 	Unread bool
@@ -65,67 +66,66 @@ func (c *ConversationSummary) unread() bool {
 	return c.LastOtherID != "" && c.LastOtherID > max(c.ReadID, c.LastOwnID)
 }
 
-// Conversations holds the direct-message use cases. It is separate from Service, as Lists and
-// Markers are, so that its port stays small and optional.
+// Conversations holds the direct-message use cases, over their own store.
 type Conversations struct {
-	svc   *Service
+	svc   *activitypub.Service
 	store ConversationStore
 }
 
 // NewConversations returns the conversation use cases over store.
-func NewConversations(svc *Service, store ConversationStore) (*Conversations, error) {
+func NewConversations(svc *activitypub.Service, store ConversationStore) (*Conversations, error) {
 	if svc == nil || store == nil {
-		return nil, E("activitypub.NewConversations", Invalid, "service and store are required")
+		return nil, activitypub.E("preferences.NewConversations", activitypub.Invalid, "service and store are required")
 	}
 	return &Conversations{svc: svc, store: store}, nil
 }
 
 // List returns acct's conversations newest first by their last status, paged by that status's id.
-func (c *Conversations) List(ctx context.Context, acct *Account, p Page) ([]*Conversation, error) {
-	const op = "activitypub.Conversations"
-	sums, err := c.store.Conversations(ctx, acct.Actor.ID, clampPage(p))
+func (c *Conversations) List(ctx context.Context, acct *activitypub.Account, p activitypub.Page) ([]*Conversation, error) {
+	const op = "preferences.Conversations"
+	sums, err := c.store.Conversations(ctx, acct.Actor.ID, activitypub.ClampPage(p))
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	out, err := c.build(ctx, acct, sums)
-	return out, Wrap(op, err)
+	return out, activitypub.Wrap(op, err)
 }
 
 // MarkRead marks the conversation read up to its last status and returns it.
-func (c *Conversations) MarkRead(ctx context.Context, acct *Account, id string) (*Conversation, error) {
-	const op = "activitypub.MarkConversationRead"
+func (c *Conversations) MarkRead(ctx context.Context, acct *activitypub.Account, id string) (*Conversation, error) {
+	const op = "preferences.MarkConversationRead"
 	sum, err := c.store.ConversationByID(ctx, acct.Actor.ID, id)
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	if err := c.store.MarkConversationRead(ctx, acct.Actor.ID, sum.Thread, sum.LastStatusID, c.svc.Now()); err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	sum.ReadID = max(sum.ReadID, sum.LastStatusID)
 	out, err := c.build(ctx, acct, []*ConversationSummary{sum})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	if len(out) == 0 {
-		return nil, E(op, NotFound, "Record not found")
+		return nil, activitypub.E(op, activitypub.NotFound, "Record not found")
 	}
 	return out[0], nil
 }
 
 // Remove hides the conversation from acct's list until a new status arrives in it. Nobody
 // else's view changes and no status is deleted.
-func (c *Conversations) Remove(ctx context.Context, acct *Account, id string) error {
-	const op = "activitypub.RemoveConversation"
+func (c *Conversations) Remove(ctx context.Context, acct *activitypub.Account, id string) error {
+	const op = "preferences.RemoveConversation"
 	sum, err := c.store.ConversationByID(ctx, acct.Actor.ID, id)
 	if err != nil {
-		return Wrap(op, err)
+		return activitypub.Wrap(op, err)
 	}
-	return Wrap(op, c.store.HideConversation(ctx, acct.Actor.ID, sum.Thread, sum.LastStatusID, c.svc.Now()))
+	return activitypub.Wrap(op, c.store.HideConversation(ctx, acct.Actor.ID, sum.Thread, sum.LastStatusID, c.svc.Now()))
 }
 
 // build loads the last statuses and the participants of summaries with a fixed number of queries.
 // A conversation whose last status the viewer may not see after all is left out.
-func (c *Conversations) build(ctx context.Context, acct *Account, sums []*ConversationSummary) ([]*Conversation, error) {
+func (c *Conversations) build(ctx context.Context, acct *activitypub.Account, sums []*ConversationSummary) ([]*Conversation, error) {
 	out := make([]*Conversation, 0, len(sums))
 	if len(sums) == 0 {
 		return out, nil
@@ -139,12 +139,11 @@ func (c *Conversations) build(ctx context.Context, acct *Account, sums []*Conver
 	if err != nil {
 		return nil, err
 	}
-	store := c.svc.store
-	sts, err := store.StatusesByIDs(ctx, lastIDs)
+	sts, err := c.svc.StatusesByIDs(ctx, lastIDs)
 	if err != nil {
 		return nil, err
 	}
-	statusByID := make(map[string]*Status, len(sts))
+	statusByID := make(map[string]*activitypub.Status, len(sts))
 	for _, st := range sts {
 		statusByID[st.ID] = st
 	}
@@ -158,9 +157,9 @@ func (c *Conversations) build(ctx context.Context, acct *Account, sums []*Conver
 			}
 		}
 	}
-	actorByID := map[string]*Actor{}
+	actorByID := map[string]*activitypub.Actor{}
 	if len(actorIDs) > 0 {
-		as, err := store.ActorsByIDs(ctx, actorIDs)
+		as, err := c.svc.ActorsByIDs(ctx, actorIDs)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +167,7 @@ func (c *Conversations) build(ctx context.Context, acct *Account, sums []*Conver
 			actorByID[a.ID] = a
 		}
 	}
-	viewer := Viewer{Actor: &acct.Actor}
+	viewer := activitypub.Viewer{Actor: &acct.Actor}
 	for _, s := range sums {
 		st := statusByID[s.LastStatusID]
 		if st == nil {
@@ -179,7 +178,7 @@ func (c *Conversations) build(ctx context.Context, acct *Account, sums []*Conver
 		} else if !ok {
 			continue
 		}
-		conv := &Conversation{ID: s.ID, Thread: s.Thread, LastStatus: st, Unread: s.unread(), Accounts: []*Actor{}}
+		conv := &Conversation{ID: s.ID, Thread: s.Thread, LastStatus: st, Unread: s.unread(), Accounts: []*activitypub.Actor{}}
 		for _, id := range parts[s.Thread] {
 			if a := actorByID[id]; a != nil {
 				conv.Accounts = append(conv.Accounts, a)

@@ -1,4 +1,4 @@
-package activitypub
+package preferences
 
 import "testing"
 

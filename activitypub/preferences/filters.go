@@ -1,34 +1,13 @@
-package activitypub
+package preferences
 
 import (
 	"context"
+	"github.com/guildhall/guildhall/activitypub"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-)
-
-// FilterContext is where a filter applies.
-type FilterContext string
-
-// Filter contexts, as in Mastodon.
-const (
-	FilterHome          FilterContext = "home" // the home timeline and lists
-	FilterNotifications FilterContext = "notifications"
-	FilterPublic        FilterContext = "public" // public and hashtag timelines
-	FilterThread        FilterContext = "thread" // a status and its conversation
-	FilterAccount       FilterContext = "account"
-)
-
-// FilterAction is what a matching filter does: warn shows the status behind a warning (the
-// client's job), hide removes it from timelines on the server.
-type FilterAction string
-
-// Filter actions.
-const (
-	FilterWarn FilterAction = "warn"
-	FilterHide FilterAction = "hide"
 )
 
 // Limits on filters.
@@ -38,42 +17,22 @@ const (
 	MaxFilterWords   = 100 // keywords per filter
 )
 
-// Filter is a user's keyword filter (Mastodon's v2 filters).
-type Filter struct {
-	ID        string
-	UserID    string // the owner's actor id
-	Title     string
-	Contexts  []FilterContext
-	Action    FilterAction
-	ExpiresAt *time.Time
-	CreatedAt time.Time
-	Keywords  []FilterKeyword // loaded with the filter
-}
-
-// FilterKeyword is one word or phrase of a filter.
-type FilterKeyword struct {
-	ID        string
-	FilterID  string
-	Keyword   string
-	WholeWord bool
-}
-
 // FilterStore keeps filters and their keywords.
 type FilterStore interface {
 	// CreateFilter writes the filter row (not its keywords).
-	CreateFilter(ctx context.Context, f *Filter) error
+	CreateFilter(ctx context.Context, f *activitypub.Filter) error
 	// UpdateFilter rewrites title, contexts, action and expiry.
-	UpdateFilter(ctx context.Context, f *Filter) error
+	UpdateFilter(ctx context.Context, f *activitypub.Filter) error
 	// DeleteFilter removes a filter and its keywords.
 	DeleteFilter(ctx context.Context, id string) error
 	// FilterByID returns a filter with its keywords.
-	FilterByID(ctx context.Context, id string) (*Filter, error)
+	FilterByID(ctx context.Context, id string) (*activitypub.Filter, error)
 	// Filters returns a user's filters with their keywords, oldest first.
-	Filters(ctx context.Context, userID string) ([]*Filter, error)
-	CreateFilterKeyword(ctx context.Context, k *FilterKeyword) error
-	UpdateFilterKeyword(ctx context.Context, k *FilterKeyword) error
+	Filters(ctx context.Context, userID string) ([]*activitypub.Filter, error)
+	CreateFilterKeyword(ctx context.Context, k *activitypub.FilterKeyword) error
+	UpdateFilterKeyword(ctx context.Context, k *activitypub.FilterKeyword) error
 	DeleteFilterKeyword(ctx context.Context, id string) error
-	FilterKeywordByID(ctx context.Context, id string) (*FilterKeyword, error)
+	FilterKeywordByID(ctx context.Context, id string) (*activitypub.FilterKeyword, error)
 }
 
 // FilterInput creates or changes a filter; nil fields keep their value. ExpiresIn is in seconds,
@@ -94,96 +53,90 @@ type KeywordInput struct {
 	Destroy   bool
 }
 
-// FilterResult says that a filter matched a status, and with which keywords.
-type FilterResult struct {
-	Filter         *Filter
-	KeywordMatches []string
-}
-
 // Filters holds the filter use cases.
 type Filters struct {
-	svc   *Service
+	svc   *activitypub.Service
 	store FilterStore
 }
 
 // NewFilters returns the filter use cases over store.
-func NewFilters(svc *Service, store FilterStore) (*Filters, error) {
+func NewFilters(svc *activitypub.Service, store FilterStore) (*Filters, error) {
 	if svc == nil || store == nil {
-		return nil, E("activitypub.NewFilters", Invalid, "service and store are required")
+		return nil, activitypub.E("preferences.NewFilters", activitypub.Invalid, "service and store are required")
 	}
-	if svc.render == nil {
+	if svc.Renderer() == nil {
 		// Filters match what a reader sees, which only the renderer knows.
-		return nil, E("activitypub.NewFilters", Invalid, "the service needs a Renderer for filters")
+		return nil, activitypub.E("preferences.NewFilters", activitypub.Invalid, "the service needs a Renderer for filters")
 	}
 	return &Filters{svc: svc, store: store}, nil
 }
 
 // Create makes a filter with its keywords.
-func (f *Filters) Create(ctx context.Context, acct *Account, in FilterInput) (*Filter, error) {
-	const op = "activitypub.CreateFilter"
-	flt := &Filter{ID: f.svc.NewID(), UserID: acct.Actor.ID, Action: FilterWarn, CreatedAt: f.svc.Now()}
+func (f *Filters) Create(ctx context.Context, acct *activitypub.Account, in FilterInput) (*activitypub.Filter, error) {
+	const op = "preferences.CreateFilter"
+	flt := &activitypub.Filter{ID: f.svc.NewID(), UserID: acct.Actor.ID, Action: activitypub.FilterWarn, CreatedAt: f.svc.Now()}
 	if in.Title == nil {
-		return nil, E(op, Invalid, "Title can't be blank")
+		return nil, activitypub.E(op, activitypub.Invalid, "Title can't be blank")
 	}
 	if in.Contexts == nil {
-		return nil, E(op, Invalid, "Context can't be blank")
+		return nil, activitypub.E(op, activitypub.Invalid, "Context can't be blank")
 	}
 	if err := f.apply(op, flt, in); err != nil {
 		return nil, err
 	}
-	err := f.svc.inTx(ctx, func(ctx context.Context) error {
+	err := f.svc.InTx(ctx, func(ctx context.Context) error {
 		if err := f.store.CreateFilter(ctx, flt); err != nil {
 			return err
 		}
 		return f.applyKeywords(ctx, op, flt, in.Keywords)
 	})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	return f.store.FilterByID(ctx, flt.ID)
 }
 
 // apply checks and copies the filter's own fields.
-func (f *Filters) apply(op string, flt *Filter, in FilterInput) error {
+func (f *Filters) apply(op string, flt *activitypub.Filter, in FilterInput) error {
 	if in.Title != nil {
 		t := strings.TrimSpace(*in.Title)
 		switch {
 		case t == "":
-			return E(op, Invalid, "Title can't be blank")
+			return activitypub.E(op, activitypub.Invalid, "Title can't be blank")
 		case utf8.RuneCountInString(t) > MaxFilterTitle:
-			return E(op, Invalid, "Title is too long")
+			return activitypub.E(op, activitypub.Invalid, "Title is too long")
 		}
 		flt.Title = t
 	}
 	if in.Contexts != nil {
-		var cs []FilterContext
+		var cs []activitypub.FilterContext
 		for _, c := range *in.Contexts {
-			switch fc := FilterContext(c); fc {
-			case FilterHome, FilterNotifications, FilterPublic, FilterThread, FilterAccount:
+			switch fc := activitypub.FilterContext(c); fc {
+			case activitypub.FilterHome, activitypub.FilterNotifications, activitypub.FilterPublic, activitypub.FilterThread, activitypub.FilterAccount:
 				if !slices.Contains(cs, fc) {
 					cs = append(cs, fc)
 				}
 			default:
-				return E(op, Invalid, "Context must be home, notifications, public, thread or account")
+				return activitypub.E(op, activitypub.Invalid, "Context must be home, notifications, public, thread or account")
 			}
 		}
 		if len(cs) == 0 {
-			return E(op, Invalid, "Context can't be blank")
+			return activitypub.E(op, activitypub.Invalid, "Context can't be blank")
 		}
 		flt.Contexts = cs
 	}
 	if in.Action != nil && *in.Action != "" {
-		switch a := FilterAction(*in.Action); a {
-		case FilterWarn, FilterHide:
+		switch a := activitypub.FilterAction(*in.Action); a {
+		case activitypub.FilterWarn, activitypub.FilterHide:
 			flt.Action = a
 		default:
-			return E(op, Invalid, "Filter action must be warn or hide")
+			return activitypub.E(op, activitypub.Invalid, "Filter action must be warn or hide")
 		}
 	}
 	if in.ExpiresIn != nil {
 		switch n := *in.ExpiresIn; {
 		case n < 0:
-			return E(op, Invalid, "Expires in must be positive")
+			return activitypub.E(op, activitypub.Invalid, "Expires in must be positive")
 		case n == 0:
 			flt.ExpiresAt = nil
 		default:
@@ -195,7 +148,7 @@ func (f *Filters) apply(op string, flt *Filter, in FilterInput) error {
 }
 
 // applyKeywords adds, changes and removes a filter's keywords inside the caller's transaction.
-func (f *Filters) applyKeywords(ctx context.Context, op string, flt *Filter, in []KeywordInput) error {
+func (f *Filters) applyKeywords(ctx context.Context, op string, flt *activitypub.Filter, in []KeywordInput) error {
 	for _, k := range in {
 		switch {
 		case k.ID != "" && k.Destroy:
@@ -219,9 +172,9 @@ func (f *Filters) applyKeywords(ctx context.Context, op string, flt *Filter, in 
 			}
 		case k.Destroy:
 		default:
-			kw := &FilterKeyword{ID: f.svc.NewID(), FilterID: flt.ID, WholeWord: true}
+			kw := &activitypub.FilterKeyword{ID: f.svc.NewID(), FilterID: flt.ID, WholeWord: true}
 			if k.Keyword == nil {
-				return E(op, Invalid, "Keyword can't be blank")
+				return activitypub.E(op, activitypub.Invalid, "Keyword can't be blank")
 			}
 			if err := applyKeyword(op, kw, k); err != nil {
 				return err
@@ -236,31 +189,31 @@ func (f *Filters) applyKeywords(ctx context.Context, op string, flt *Filter, in 
 		return err
 	}
 	if len(cur.Keywords) > MaxFilterWords {
-		return E(op, Invalid, "Too many keywords")
+		return activitypub.E(op, activitypub.Invalid, "Too many keywords")
 	}
 	return nil
 }
 
 // keywordOf loads a keyword and checks that it belongs to the filter.
-func (f *Filters) keywordOf(ctx context.Context, op, filterID, id string) (*FilterKeyword, error) {
+func (f *Filters) keywordOf(ctx context.Context, op, filterID, id string) (*activitypub.FilterKeyword, error) {
 	kw, err := f.store.FilterKeywordByID(ctx, id)
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	if kw.FilterID != filterID {
-		return nil, E(op, NotFound, "Record not found")
+		return nil, activitypub.E(op, activitypub.NotFound, "Record not found")
 	}
 	return kw, nil
 }
 
-func applyKeyword(op string, kw *FilterKeyword, in KeywordInput) error {
+func applyKeyword(op string, kw *activitypub.FilterKeyword, in KeywordInput) error {
 	if in.Keyword != nil {
 		w := strings.TrimSpace(*in.Keyword)
 		switch {
 		case w == "":
-			return E(op, Invalid, "Keyword can't be blank")
+			return activitypub.E(op, activitypub.Invalid, "Keyword can't be blank")
 		case utf8.RuneCountInString(w) > MaxFilterKeyword:
-			return E(op, Invalid, "Keyword is too long")
+			return activitypub.E(op, activitypub.Invalid, "Keyword is too long")
 		}
 		kw.Keyword = w
 	}
@@ -271,27 +224,27 @@ func applyKeyword(op string, kw *FilterKeyword, in KeywordInput) error {
 }
 
 // Get returns one of acct's filters; another user's is not found.
-func (f *Filters) Get(ctx context.Context, acct *Account, id string) (*Filter, error) {
-	const op = "activitypub.Filter"
+func (f *Filters) Get(ctx context.Context, acct *activitypub.Account, id string) (*activitypub.Filter, error) {
+	const op = "preferences.Filter"
 	flt, err := f.store.FilterByID(ctx, id)
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	if flt.UserID != acct.Actor.ID {
-		return nil, E(op, NotFound, "Record not found")
+		return nil, activitypub.E(op, activitypub.NotFound, "Record not found")
 	}
 	return flt, nil
 }
 
 // All returns acct's filters, expired ones included (clients show them as expired).
-func (f *Filters) All(ctx context.Context, acct *Account) ([]*Filter, error) {
+func (f *Filters) All(ctx context.Context, acct *activitypub.Account) ([]*activitypub.Filter, error) {
 	fs, err := f.store.Filters(ctx, acct.Actor.ID)
-	return fs, Wrap("activitypub.Filters", err)
+	return fs, activitypub.Wrap("preferences.Filters", err)
 }
 
 // Update changes one of acct's filters and its keywords, all or nothing.
-func (f *Filters) Update(ctx context.Context, acct *Account, id string, in FilterInput) (*Filter, error) {
-	const op = "activitypub.UpdateFilter"
+func (f *Filters) Update(ctx context.Context, acct *activitypub.Account, id string, in FilterInput) (*activitypub.Filter, error) {
+	const op = "preferences.UpdateFilter"
 	flt, err := f.Get(ctx, acct, id)
 	if err != nil {
 		return nil, err
@@ -299,52 +252,52 @@ func (f *Filters) Update(ctx context.Context, acct *Account, id string, in Filte
 	if err := f.apply(op, flt, in); err != nil {
 		return nil, err
 	}
-	err = f.svc.inTx(ctx, func(ctx context.Context) error {
+	err = f.svc.InTx(ctx, func(ctx context.Context) error {
 		if err := f.store.UpdateFilter(ctx, flt); err != nil {
 			return err
 		}
 		return f.applyKeywords(ctx, op, flt, in.Keywords)
 	})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	return f.store.FilterByID(ctx, id)
 }
 
 // Delete removes one of acct's filters.
-func (f *Filters) Delete(ctx context.Context, acct *Account, id string) error {
+func (f *Filters) Delete(ctx context.Context, acct *activitypub.Account, id string) error {
 	if _, err := f.Get(ctx, acct, id); err != nil {
 		return err
 	}
-	return Wrap("activitypub.DeleteFilter", f.store.DeleteFilter(ctx, id))
+	return activitypub.Wrap("preferences.DeleteFilter", f.store.DeleteFilter(ctx, id))
 }
 
 // AddKeyword adds a keyword to one of acct's filters.
-func (f *Filters) AddKeyword(ctx context.Context, acct *Account, filterID string, in KeywordInput) (*FilterKeyword, error) {
-	const op = "activitypub.AddFilterKeyword"
+func (f *Filters) AddKeyword(ctx context.Context, acct *activitypub.Account, filterID string, in KeywordInput) (*activitypub.FilterKeyword, error) {
+	const op = "preferences.AddFilterKeyword"
 	flt, err := f.Get(ctx, acct, filterID)
 	if err != nil {
 		return nil, err
 	}
 	if in.Keyword == nil {
-		return nil, E(op, Invalid, "Keyword can't be blank")
+		return nil, activitypub.E(op, activitypub.Invalid, "Keyword can't be blank")
 	}
 	if len(flt.Keywords) >= MaxFilterWords {
-		return nil, E(op, Invalid, "Too many keywords")
+		return nil, activitypub.E(op, activitypub.Invalid, "Too many keywords")
 	}
-	kw := &FilterKeyword{ID: f.svc.NewID(), FilterID: filterID, WholeWord: true}
+	kw := &activitypub.FilterKeyword{ID: f.svc.NewID(), FilterID: filterID, WholeWord: true}
 	if err := applyKeyword(op, kw, in); err != nil {
 		return nil, err
 	}
-	return kw, Wrap(op, f.store.CreateFilterKeyword(ctx, kw))
+	return kw, activitypub.Wrap(op, f.store.CreateFilterKeyword(ctx, kw))
 }
 
 // Keyword returns one keyword of one of acct's filters.
-func (f *Filters) Keyword(ctx context.Context, acct *Account, id string) (*FilterKeyword, error) {
-	const op = "activitypub.FilterKeyword"
+func (f *Filters) Keyword(ctx context.Context, acct *activitypub.Account, id string) (*activitypub.FilterKeyword, error) {
+	const op = "preferences.FilterKeyword"
 	kw, err := f.store.FilterKeywordByID(ctx, id)
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	if _, err := f.Get(ctx, acct, kw.FilterID); err != nil {
 		return nil, err
@@ -353,8 +306,8 @@ func (f *Filters) Keyword(ctx context.Context, acct *Account, id string) (*Filte
 }
 
 // UpdateKeyword changes one keyword of one of acct's filters.
-func (f *Filters) UpdateKeyword(ctx context.Context, acct *Account, id string, in KeywordInput) (*FilterKeyword, error) {
-	const op = "activitypub.UpdateFilterKeyword"
+func (f *Filters) UpdateKeyword(ctx context.Context, acct *activitypub.Account, id string, in KeywordInput) (*activitypub.FilterKeyword, error) {
+	const op = "preferences.UpdateFilterKeyword"
 	kw, err := f.Keyword(ctx, acct, id)
 	if err != nil {
 		return nil, err
@@ -362,27 +315,27 @@ func (f *Filters) UpdateKeyword(ctx context.Context, acct *Account, id string, i
 	if err := applyKeyword(op, kw, in); err != nil {
 		return nil, err
 	}
-	return kw, Wrap(op, f.store.UpdateFilterKeyword(ctx, kw))
+	return kw, activitypub.Wrap(op, f.store.UpdateFilterKeyword(ctx, kw))
 }
 
 // DeleteKeyword removes one keyword of one of acct's filters.
-func (f *Filters) DeleteKeyword(ctx context.Context, acct *Account, id string) error {
+func (f *Filters) DeleteKeyword(ctx context.Context, acct *activitypub.Account, id string) error {
 	kw, err := f.Keyword(ctx, acct, id)
 	if err != nil {
 		return err
 	}
-	return Wrap("activitypub.DeleteFilterKeyword", f.store.DeleteFilterKeyword(ctx, kw.ID))
+	return activitypub.Wrap("preferences.DeleteFilterKeyword", f.store.DeleteFilterKeyword(ctx, kw.ID))
 }
 
 // Active returns acct's unexpired filters that apply in fctx, for Match. Callers rendering many
 // pages for one viewer load them once.
-func (f *Filters) Active(ctx context.Context, acct *Account, fctx FilterContext) ([]*Filter, error) {
+func (f *Filters) Active(ctx context.Context, acct *activitypub.Account, fctx activitypub.FilterContext) ([]*activitypub.Filter, error) {
 	all, err := f.All(ctx, acct)
 	if err != nil {
 		return nil, err
 	}
 	now := f.svc.Now()
-	var out []*Filter
+	var out []*activitypub.Filter
 	for _, flt := range all {
 		if (flt.ExpiresAt == nil || flt.ExpiresAt.After(now)) && slices.Contains(flt.Contexts, fctx) && len(flt.Keywords) > 0 {
 			out = append(out, flt)
@@ -393,12 +346,12 @@ func (f *Filters) Active(ctx context.Context, acct *Account, fctx FilterContext)
 
 // Match returns the filters of active that match st's text (content, content warning, title and
 // media descriptions), with the keywords that matched.
-func (f *Filters) Match(active []*Filter, st *Status) []FilterResult {
+func (f *Filters) Match(active []*activitypub.Filter, st *activitypub.Status) []activitypub.FilterResult {
 	if len(active) == 0 || st == nil {
 		return nil
 	}
 	text := f.plainText(st)
-	var out []FilterResult
+	var out []activitypub.FilterResult
 	for _, flt := range active {
 		var words []string
 		for _, kw := range flt.Keywords {
@@ -407,15 +360,15 @@ func (f *Filters) Match(active []*Filter, st *Status) []FilterResult {
 			}
 		}
 		if len(words) > 0 {
-			out = append(out, FilterResult{Filter: flt, KeywordMatches: words})
+			out = append(out, activitypub.FilterResult{Filter: flt, KeywordMatches: words})
 		}
 	}
 	return out
 }
 
 // plainText is the text filters search: what a reader sees of the status.
-func (f *Filters) plainText(st *Status) string {
-	parts := []string{st.SpoilerText, st.Title, f.svc.render.PlainText(st.Content)}
+func (f *Filters) plainText(st *activitypub.Status) string {
+	parts := []string{st.SpoilerText, st.Title, f.svc.Renderer().PlainText(st.Content)}
 	for _, a := range st.Attachments {
 		parts = append(parts, a.Description)
 	}

@@ -1,21 +1,22 @@
-package activitypub_test
+package preferences_test
 
 import (
 	"testing"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
-func (w *world) conversations() *ap.Conversations {
+func (w *world) conversations() *preferences.Conversations {
 	w.t.Helper()
-	c, err := ap.NewConversations(w.svc, w.store)
+	c, err := preferences.NewConversations(w.svc, w.store)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	return c
 }
 
-func (w *world) listConversations(acct *ap.Account) []*ap.Conversation {
+func (w *world) listConversations(acct *ap.Account) []*preferences.Conversation {
 	w.t.Helper()
 	cs, err := w.conversations().List(w.ctx, acct, ap.Page{})
 	if err != nil {
