@@ -132,6 +132,7 @@ var confinements = []confinement{
 	{"github.com/jmoiron/sqlx", []string{"storage"}, "SQL belongs to storage"},
 	{"github.com/microcosm-cc/bluemonday", []string{"federation/content"}, "one HTML sanitiser policy, where it lives"},
 	{"github.com/yuin/goldmark", []string{"adapters/markdown"}, "Markdown is rendered by the local post renderer only"},
+	{"github.com/minio/minio-go", []string{"adapters/s3store"}, "the S3 client is the S3 media store's alone"},
 }
 
 // TestThirdPartyConfinement checks the production imports of every package against the

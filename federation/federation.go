@@ -41,6 +41,9 @@ type Options struct {
 	AllowPrivateNetworks bool
 	// Dial replaces the network dialer; tests route *.test names to httptest listeners.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// AuthorizedFetch requires every ActivityPub GET to be signed by a non-blocked actor
+	// (Mastodon's secure mode); the instance actor and discovery documents stay public.
+	AuthorizedFetch bool
 	// Version is the software version shown in NodeInfo and the User-Agent.
 	Version string
 	// Delivery tunes the delivery workers; zero values take delivery's defaults. Store, Keys,
@@ -72,11 +75,13 @@ func New(o Options) (*Federation, error) {
 		ua += "/" + o.Version
 	}
 	ua += " (+" + o.Service.BaseURL() + "/)"
-	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: o.AllowPrivateNetworks, DialContext: o.Dial,
-		UserAgent: ua, Logger: o.Logger})
 	// One policy cache for every path that talks to other servers: inbound activities, fetches
 	// and deliveries. Changes made by another process (the admin CLI) apply within its TTL.
 	policy := ap.NewPolicyCache(o.Service, 0)
+	// The fetcher asks the policy again on every redirect hop: a redirect from an allowed host
+	// must not lead a fetch or a delivery to a blocked one.
+	fetcher := fetch.NewFetcher(fetch.Options{AllowPrivateNetworks: o.AllowPrivateNetworks, DialContext: o.Dial,
+		UserAgent: ua, Logger: o.Logger, HostAllowed: policy.Allowed})
 	deref, err := remote.New(remote.Options{Service: o.Service, Store: o.Store, Fetcher: fetcher, Logger: o.Logger,
 		Allowed: policy.Allowed})
 	if err != nil {
@@ -89,13 +94,15 @@ func New(o Options) (*Federation, error) {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	verifier := &httpsig.Verifier{Keys: deref, Host: o.Service.Host(), Now: o.Service.Now}
-	dh, err := docs.New(docs.Options{Service: o.Service, Store: o.Store, Verifier: verifier, Logger: o.Logger, Version: o.Version})
+	dh, err := docs.New(docs.Options{Service: o.Service, Store: o.Store, Verifier: verifier, Logger: o.Logger, Version: o.Version,
+		AuthorizedFetch: o.AuthorizedFetch, DomainBlocked: policy.Blocked})
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	do := o.Delivery
 	do.Store, do.Keys = o.Store, o.Service
 	do.Poster = policyPoster{next: fetcher, allowed: policy.Allowed}
+	do.HostAllowed = policy.Allowed // blocked domains are filtered when deliveries are queued
 	do.BaseURL, do.Domain = o.Service.BaseURL(), o.Service.Domain()
 	if do.Logger == nil {
 		do.Logger = o.Logger

@@ -61,6 +61,12 @@ func keyPool(t *testing.T, n int) func() (*rsa.PrivateKey, error) {
 // newCluster starts instances named like "a.test" on stores opened by open.
 func newCluster(t *testing.T, open func(testing.TB) *storage.Store, names ...string) *cluster {
 	t.Helper()
+	return newClusterWith(t, open, nil, names...)
+}
+
+// newClusterWith is newCluster with a hook that adjusts each instance's federation options.
+func newClusterWith(t *testing.T, open func(testing.TB) *storage.Store, tune func(name string, o *federation.Options), names ...string) *cluster {
+	t.Helper()
 	c := &cluster{t: t, net: fedtest.NewNetwork(), in: map[string]*instance{}}
 	keys := keyPool(t, 4*len(names))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -77,10 +83,14 @@ func newCluster(t *testing.T, open func(testing.TB) *storage.Store, names ...str
 		if err != nil {
 			t.Fatal(err)
 		}
-		fed, err := federation.New(federation.Options{Service: svc, Store: store, Logger: log, AllowPrivateNetworks: true,
+		fo := federation.Options{Service: svc, Store: store, Logger: log, AllowPrivateNetworks: true,
 			Dial: c.net.DialContext, Version: "test",
 			Delivery: delivery.Options{Poll: 20 * time.Millisecond, Timeout: 2 * time.Second, Lease: 10 * time.Second,
-				Backoff: func(int) time.Duration { return 50 * time.Millisecond }}})
+				Backoff: func(int) time.Duration { return 50 * time.Millisecond }}}
+		if tune != nil {
+			tune(name, &fo)
+		}
+		fed, err := federation.New(fo)
 		if err != nil {
 			t.Fatal(err)
 		}

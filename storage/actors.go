@@ -157,7 +157,8 @@ func (s *Store) UpdateActor(ctx context.Context, a *activitypub.Actor) error {
 	} else if n == 0 {
 		return notFound(op, "actor")
 	}
-	return nil
+	// Other processes cache what follows from an actor (its keys): tell them.
+	return mapErr(op, s.announce(ctx, TopicActor, a.ID))
 }
 
 func (s *Store) actorWhere(ctx context.Context, op, where string, args ...any) (*activitypub.Actor, error) {

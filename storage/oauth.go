@@ -154,5 +154,6 @@ func (s *Store) RevokeToken(ctx context.Context, tokenHash string, at time.Time)
 	if n == 0 {
 		return notFound(op, "token")
 	}
-	return nil
+	// Other processes cache tokens and hold streams opened with them.
+	return mapErr(op, s.announce(ctx, TopicToken, tokenHash))
 }

@@ -29,6 +29,9 @@ func (s *Store) SetDomainPolicy(ctx context.Context, p activitypub.DomainPolicy)
 		ON CONFLICT (domain) DO UPDATE SET policy = excluded.policy, reason = excluded.reason,
 			created_at = excluded.created_at`,
 		&policyRow{Domain: p.Domain, Policy: p.Policy, Reason: p.Reason, CreatedAt: ms(p.CreatedAt)})
+	if err == nil {
+		err = s.announce(ctx, TopicPolicy, p.Domain)
+	}
 	return mapErr("storage.SetDomainPolicy", err)
 }
 
@@ -42,7 +45,7 @@ func (s *Store) DeleteDomainPolicy(ctx context.Context, domain string) error {
 	if n == 0 {
 		return notFound(op, "domain policy")
 	}
-	return nil
+	return mapErr(op, s.announce(ctx, TopicPolicy, domain))
 }
 
 // DomainPolicies lists every policy, ordered by domain. There are few; no paging.

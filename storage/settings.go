@@ -15,6 +15,9 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	_, err := s.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, key, value)
+	if err == nil {
+		err = s.announce(ctx, TopicSetting, key)
+	}
 	return mapErr("storage.SetSetting", err)
 }
 
@@ -29,5 +32,8 @@ func (s *Store) TakeSetting(ctx context.Context, key string) (string, error) {
 // DeleteSetting removes a value; removing an absent one is not an error.
 func (s *Store) DeleteSetting(ctx context.Context, key string) error {
 	_, err := s.exec(ctx, `DELETE FROM settings WHERE name = ?`, key)
+	if err == nil {
+		err = s.announce(ctx, TopicSetting, key)
+	}
 	return mapErr("storage.DeleteSetting", err)
 }

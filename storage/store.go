@@ -61,6 +61,10 @@ type Store struct {
 
 	// batch queues InBatchTx callers for group commit; nil (PostgreSQL) runs them as InTx.
 	batch *groupCommit
+
+	// dsn and channel are PostgreSQL's: the URL a Bus listens with and the NOTIFY channel of
+	// this schema (notify.go). Empty for SQLite.
+	dsn, channel string
 }
 
 // withCaches gives s its statement caches once its pools are set.
@@ -195,7 +199,12 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error)
 		db.Close()
 		return nil, fmt.Errorf("storage: open postgres %s: %w", redact(dsn), err)
 	}
-	return (&Store{dialect: postgresDialect{}, writer: db, reader: db}).withCaches(), nil
+	s := (&Store{dialect: postgresDialect{}, writer: db, reader: db, dsn: dsn}).withCaches()
+	if s.channel, err = busChannel(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: open postgres %s: %w", redact(dsn), err)
+	}
+	return s, nil
 }
 
 // redact hides a password in a URL-shaped DSN before it goes into an error message.

@@ -48,8 +48,12 @@ Flags (each has an environment variable; a flag given on the command line wins):
   --listen ADDR               GUILDHALL_LISTEN                 listen address (default 127.0.0.1:8080)
   --db DSN                    GUILDHALL_DB                     sqlite:PATH or postgres://… URL (default sqlite:./data/guildhall.db)
   --media-dir DIR             GUILDHALL_MEDIA_DIR              where uploaded media files live (default ./data/media)
+  --media-store URL           GUILDHALL_MEDIA_STORE            keep media in S3 instead: s3://BUCKET[/PREFIX]?endpoint=http(s)://HOST[:PORT]
+                                                               (credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or GUILDHALL_S3_*)
+  --delivery-lease DURATION   GUILDHALL_DELIVERY_LEASE         how long a claimed delivery is a process's before another may send it (default 5m)
   --insecure-http             GUILDHALL_INSECURE_HTTP          ids and links use http:// (development and tests only)
   --allow-private-networks    GUILDHALL_ALLOW_PRIVATE_NETWORKS permit outgoing requests to loopback/private addresses
+  --authorized-fetch          GUILDHALL_AUTHORIZED_FETCH       every ActivityPub GET must be signed by a non-blocked server (Mastodon's secure mode)
   --log-level LEVEL           GUILDHALL_LOG_LEVEL              debug, info, warn or error (default info)
   --log-format FORMAT         GUILDHALL_LOG_FORMAT             text or json (default text)
   --api-rate-limit N          GUILDHALL_API_RATE_LIMIT         client API requests per 5 minutes per token or address (default 300; 0 = unlimited)
@@ -108,9 +112,12 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, finishFunc) {
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "")
 	fs.StringVar(&cfg.MediaDir, "media-dir", cfg.MediaDir, "")
+	fs.StringVar(&cfg.MediaStore, "media-store", "", "")
+	fs.DurationVar(&cfg.DeliveryLease, "delivery-lease", 0, "")
 	fs.StringVar(&cfg.DebugListen, "debug-listen", "", "")
 	fs.BoolVar(&cfg.InsecureHTTP, "insecure-http", false, "")
 	fs.BoolVar(&cfg.AllowPrivateNetworks, "allow-private-networks", false, "")
+	fs.BoolVar(&cfg.AuthorizedFetch, "authorized-fetch", false, "")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "")
 	proxies := fs.String("trusted-proxies", "", "")
@@ -132,6 +139,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, finishFunc) {
 			{"host", "GUILDHALL_HOST", &cfg.Host}, {"listen", "GUILDHALL_LISTEN", &cfg.Listen},
 			{"db", "GUILDHALL_DB", &cfg.DB}, {"log-level", "GUILDHALL_LOG_LEVEL", &cfg.LogLevel},
 			{"media-dir", "GUILDHALL_MEDIA_DIR", &cfg.MediaDir},
+			{"media-store", "GUILDHALL_MEDIA_STORE", &cfg.MediaStore},
 			{"debug-listen", "GUILDHALL_DEBUG_LISTEN", &cfg.DebugListen},
 			{"log-format", "GUILDHALL_LOG_FORMAT", &cfg.LogFormat},
 			{"trusted-proxies", "GUILDHALL_TRUSTED_PROXIES", proxies},
@@ -147,6 +155,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, finishFunc) {
 		}{
 			{"insecure-http", "GUILDHALL_INSECURE_HTTP", &cfg.InsecureHTTP},
 			{"allow-private-networks", "GUILDHALL_ALLOW_PRIVATE_NETWORKS", &cfg.AllowPrivateNetworks},
+			{"authorized-fetch", "GUILDHALL_AUTHORIZED_FETCH", &cfg.AuthorizedFetch},
 		}
 		for _, b := range bools {
 			if v, ok := e.lookup(b.env); ok && !set[b.flag] {
@@ -164,6 +173,14 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, finishFunc) {
 			}
 			cfg.APIRateLimit = n
 		}
+		if v, ok := e.lookup("GUILDHALL_DELIVERY_LEASE"); ok && !set["delivery-lease"] {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil {
+				return g, &server.FieldError{Flag: "delivery-lease", Env: "GUILDHALL_DELIVERY_LEASE", Problem: fmt.Sprintf("%q is not a duration (e.g. 5m)", v)}
+			}
+			cfg.DeliveryLease = d
+		}
+		cfg.S3AccessKey, cfg.S3SecretKey = s3Credentials(e)
 		var err error
 		if cfg.TrustedProxies, err = server.ParseTrustedProxies(*proxies); err != nil {
 			return g, &server.FieldError{Flag: "trusted-proxies", Env: "GUILDHALL_TRUSTED_PROXIES", Problem: err.Error()}
@@ -239,4 +256,16 @@ func cmdServe(ctx context.Context, args []string, e env, stderr io.Writer) error
 		defer stop()
 	}
 	return inst.Serve(ctx, ln, 25*time.Second)
+}
+
+// s3Credentials reads the media store's keys from the environment only (never a flag, which
+// would show in the process list): GUILDHALL_S3_* when set, else the AWS SDKs' usual names.
+func s3Credentials(e env) (access, secret string) {
+	access, _ = e.lookup("GUILDHALL_S3_ACCESS_KEY_ID")
+	secret, _ = e.lookup("GUILDHALL_S3_SECRET_ACCESS_KEY")
+	if access == "" && secret == "" {
+		access, _ = e.lookup("AWS_ACCESS_KEY_ID")
+		secret, _ = e.lookup("AWS_SECRET_ACCESS_KEY")
+	}
+	return access, secret
 }

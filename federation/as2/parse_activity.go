@@ -89,6 +89,11 @@ func parseActivityObject(t vocab.Type, raw map[string]any, a *ParsedActivity, de
 			id = rawString(x, "id")
 		}
 		if id == "" {
+			if m, ok := v.(map[string]any); ok && (a.Type == "Add" || a.Type == "Remove") && rawTypeOf(m) == "Hashtag" {
+				// Mastodon's featured tags: Add/Remove of an id-less Hashtag. Understood, and
+				// not supported, rather than malformed (the sender would retry or give up).
+				return &ParseError{Field: "object", Reason: "featured hashtags are not supported", Err: ErrUnsupported}
+			}
 			// ORI-03: an embedded object without an id cannot be checked against its origin.
 			return malformed("object", "embedded object without id")
 		}

@@ -55,6 +55,12 @@ func (w *Worker) ExpandPending(ctx context.Context) (int, error) {
 		now := w.o.Now().UTC()
 		ds := make([]*ap.Delivery, 0, len(inboxes))
 		for _, inbox := range inboxes {
+			if ok, err := w.hostAllowed(ctx, hostOf(inbox)); err != nil {
+				return i, fmt.Errorf("delivery: policy for %s: %w", inbox, err)
+			} else if !ok {
+				w.log.DebugContext(ctx, "inbox on a refused domain, not queued", "outbox", it.ID, "inbox", inbox)
+				continue
+			}
 			ds = append(ds, &ap.Delivery{ID: w.o.NewID(), OutboxID: it.ID, Inbox: inbox, Host: hostOf(inbox),
 				State: ap.DeliveryPending, NextAttemptAt: now, CreatedAt: now})
 		}
@@ -130,6 +136,14 @@ func (w *Worker) Recipients(ctx context.Context, it *ap.OutboxItem) ([]string, e
 		add(in)
 	}
 	return out, nil
+}
+
+// hostAllowed asks federation policy about host; without a policy every host is allowed.
+func (w *Worker) hostAllowed(ctx context.Context, host string) (bool, error) {
+	if w.o.HostAllowed == nil {
+		return true, nil
+	}
+	return w.o.HostAllowed(ctx, host)
 }
 
 func isPublic(uri string) bool {

@@ -66,6 +66,10 @@ type Options struct {
 	NewID func() string
 	// Batch is how many outbox records the expander reads at once (default 100).
 	Batch int
+	// HostAllowed reports whether federation policy lets us deliver to a host (host[:port]).
+	// Inboxes on refused hosts are left out when the outbox is expanded, so no delivery to a
+	// blocked domain is ever queued; nil allows every host.
+	HostAllowed func(ctx context.Context, host string) (bool, error)
 }
 
 // Worker expands the outbox and delivers. Create it with New and start it with Run.

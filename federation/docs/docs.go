@@ -49,6 +49,14 @@ type Options struct {
 	PageSize int
 	// NodeName is the instance's human name for NodeInfo metadata (default: the domain).
 	NodeName string
+	// AuthorizedFetch requires a valid signature of a non-blocked actor on every ActivityPub
+	// GET (actors, statuses, collections), as Mastodon's secure mode. The instance actor stays
+	// fetchable unsigned so other servers can get its key; discovery documents (WebFinger,
+	// host-meta, NodeInfo) stay public.
+	AuthorizedFetch bool
+	// DomainBlocked reports whether federation policy refuses a host: signed GETs whose key
+	// lives there get 403. Nil blocks nothing.
+	DomainBlocked func(ctx context.Context, host string) (bool, error)
 }
 
 // Handler serves the documents.
@@ -108,7 +116,12 @@ func (h *Handler) Routes(r *mux.Router) {
 			r.HandleFunc(rt.path, preflight).Methods(http.MethodOptions)
 			continue
 		}
-		r.Handle(rt.path, h.adapt(rt.fn)).Methods(get...)
+		fn := rt.fn
+		if rt.path != "/actor" {
+			// The instance actor is exempt: its key is what verifies our own signed fetches.
+			fn = h.gate(fn)
+		}
+		r.Handle(rt.path, h.adapt(fn)).Methods(get...)
 	}
 }
 
@@ -215,6 +228,9 @@ func writeAS(w http.ResponseWriter, code int, doc map[string]any, public bool) e
 // viewer identifies who is asking: the verified signer of a signed GET, else anonymous. A bad
 // signature is refused rather than downgraded, so the remote learns its signing is broken.
 func (h *Handler) viewer(ctx context.Context, r *http.Request) (ap.Viewer, error) {
+	if v, ok := ctx.Value(viewerKey{}).(ap.Viewer); ok {
+		return v, nil // verified by the authorized-fetch gate
+	}
 	if h.verify == nil || (r.Header.Get("Signature") == "" && r.Header.Get("Authorization") == "") {
 		return ap.Viewer{}, nil
 	}

@@ -44,6 +44,11 @@ type Options struct {
 	// the address the returned connection actually reached.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 
+	// HostAllowed, when set, is asked about the host (host[:port]) of every request before it
+	// is sent, each redirect hop included, so a redirect cannot lead a fetch or a delivery to
+	// a domain that federation policy blocks. An error from it fails the request.
+	HostAllowed func(ctx context.Context, host string) (bool, error)
+
 	// allow lets tests reach an httptest server on 127.0.0.1 while every
 	// other private address stays forbidden.
 	allow []netip.Prefix
@@ -101,7 +106,7 @@ func NewClient(opts Options) *http.Client {
 		MaxResponseHeaderBytes: 64 << 10,
 	}
 	return &http.Client{
-		Transport:     &guard{next: transport, userAgent: opts.UserAgent},
+		Transport:     &guard{next: transport, userAgent: opts.UserAgent, allowed: opts.HostAllowed},
 		CheckRedirect: redirectPolicy(opts.MaxRedirects),
 		Timeout:       opts.Timeout,
 	}
@@ -195,6 +200,7 @@ func parseURL(raw string) (*url.URL, error) {
 type guard struct {
 	next      *http.Transport
 	userAgent string
+	allowed   func(ctx context.Context, host string) (bool, error)
 }
 
 func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -203,6 +209,20 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body.Close()
 		}
 		return nil, err
+	}
+	if g.allowed != nil {
+		ok, err := g.allowed(req.Context(), req.URL.Host)
+		if err == nil && !ok {
+			err = fmt.Errorf("%w: %s", ErrHostRefused, req.URL.Host)
+		} else if err != nil {
+			err = fmt.Errorf("fetch: federation policy for %s: %w", req.URL.Host, err)
+		}
+		if err != nil {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, err
+		}
 	}
 	if req.Header.Get("User-Agent") == "" {
 		// RoundTrippers must not modify the caller's request.

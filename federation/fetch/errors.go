@@ -12,6 +12,10 @@ var (
 	// ErrForbiddenScheme: a URL or redirect used something other than
 	// http(s), downgraded https to http, or carried credentials.
 	ErrForbiddenScheme = errors.New("fetch: forbidden URL")
+	// ErrHostRefused: federation policy does not allow the host (a blocked domain), on the
+	// first request or any redirect hop. It matches ErrForbiddenAddress too, so callers that
+	// treat "our policy, not the remote's fault" alike need no new case.
+	ErrHostRefused = fmt.Errorf("%w: host refused by federation policy", ErrForbiddenAddress)
 	// ErrTooManyRedirects: more than Options.MaxRedirects redirects.
 	ErrTooManyRedirects = errors.New("fetch: too many redirects")
 	// ErrTooLarge: the response body exceeded Options.MaxBody.

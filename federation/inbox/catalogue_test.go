@@ -286,16 +286,20 @@ func TestCatalogueOrigins(t *testing.T) {
 				t.Fatal("a boost of a followers-only post was stored")
 			}
 		})
-		t.Run("ORI-13 Move is ignored: no follower migrates", func(t *testing.T) {
-			moves := []map[string]any{
-				{"object": bob.ID, "target": mallory.ID}, // a well-formed move
-				{"object": vic.ID, "target": mallory.ID}, // object is not the actor
-				{"object": bob.ID, "target": bob.ID},     // target is self
+		t.Run("ORI-13 Move without the target's consent: no follower migrates", func(t *testing.T) {
+			// More cases, and a consented Move, in move_test.go TestMove.
+			moves := []struct {
+				object, target string
+				code           int
+			}{
+				{bob.ID, mallory.ID, http.StatusForbidden},           // mallory does not list bob in alsoKnownAs
+				{vic.ID, mallory.ID, http.StatusUnprocessableEntity}, // object is not the actor
+				{bob.ID, bob.ID, http.StatusUnprocessableEntity},     // target is self
 			}
 			for i, m := range moves {
-				act := activity("Move", fmt.Sprintf("%s#moves/%d", bob.ID, i), bob, m["object"])
-				act["target"] = m["target"]
-				e.expect(http.StatusAccepted, "/inbox", bob, act)
+				act := activity("Move", fmt.Sprintf("%s#moves/%d", bob.ID, i), bob, m.object)
+				act["target"] = m.target
+				e.expect(m.code, "/inbox", bob, act)
 			}
 			// Move signed by mallory for bob.
 			act := activity("Move", bob.ID+"#moves/forged", bob, bob.ID)

@@ -56,8 +56,12 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		return h.svc.ReceiveBlock(ctx, from, act.ID, target)
 	case "Flag":
 		return h.flag(ctx, owner, from, act)
+	case "Move":
+		return h.move(ctx, from, act)
+	case "Add", "Remove":
+		return h.featured(ctx, from, act)
 	}
-	return errIgnored // Add, Remove, Move: not handled yet
+	return errIgnored
 }
 
 func (h *Handler) undo(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef) error {

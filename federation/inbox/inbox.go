@@ -17,7 +17,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"strings"
+	"strconv"
 
 	"github.com/gorilla/mux"
 
@@ -28,6 +28,9 @@ import (
 
 // DefaultMaxBody is Mastodon's MAX_JSON_SIZE: no legitimate activity is larger.
 const DefaultMaxBody = 1 << 20
+
+// drainLimit bounds how much of an oversized body is read and discarded before the 413.
+const drainLimit = 8 << 20
 
 // Store is what the inbox reads directly: the lookups that authorise an activity before the
 // domain's Receive… use cases take over. storage.Store satisfies it.
@@ -113,10 +116,11 @@ func (h *Handler) ServePersonal(w http.ResponseWriter, r *http.Request) {
 // outcome is what a request ended as: a status, a message safe for the remote, and the cause for
 // our logs.
 type outcome struct {
-	code       int
-	msg        string
-	err        error
-	retryAfter bool // 503: tell the sender when to retry
+	code int
+	msg  string
+	err  error
+	// retryAfter, in seconds, is sent with a 429 or a 503.
+	retryAfter int
 }
 
 func fail(code int, msg string, err error) *outcome { return &outcome{code: code, msg: msg, err: err} }
@@ -132,10 +136,21 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, o *outcome) {
 	case o.err != nil:
 		h.log.DebugContext(r.Context(), "inbox ignored", "path", r.URL.Path, "reason", o.msg, "err", o.err)
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if o.retryAfter {
-		w.Header().Set("Retry-After", "5")
+	if o.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(o.retryAfter))
 	}
+	if o.code == http.StatusRequestEntityTooLarge {
+		// Read the rest (bounded) before answering: a sender writes its whole body before it
+		// reads, and closing on unread data resets the connection, which it retries forever.
+		if n, _ := io.CopyN(io.Discard, r.Body, drainLimit); n == drainLimit {
+			w.Header().Set("Connection", "close")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(o.code)
+		_, _ = io.WriteString(w, `{"error":"`+o.msg+`"}`+"\n")
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(o.code)
 	_, _ = io.WriteString(w, o.msg+"\n")
 }
@@ -165,25 +180,8 @@ func activityContentType(v string) bool {
 	return err == nil && (mt == "application/activity+json" || mt == "application/ld+json")
 }
 
-// keyIDHost reads the keyId's host from the Signature header without verifying anything, so a
-// blocked domain is refused before we fetch its key (SIG-22, RES-13).
-func keyIDHost(r *http.Request) string {
-	sig := r.Header.Get("Signature")
-	_, rest, ok := strings.Cut(sig, `keyId="`)
-	if !ok {
-		return ""
-	}
-	keyID, _, _ := strings.Cut(rest, `"`)
-	_, rest, ok = strings.Cut(keyID, "://")
-	if !ok {
-		return ""
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	host, _, _ = strings.Cut(host, "#")
-	if h, _, ok := strings.Cut(host, ":"); ok && !strings.Contains(host, "]") {
-		host = h
-	}
-	return strings.TrimSuffix(strings.ToLower(host), ".")
-}
+// keyIDHost is the unverified keyId host, so a blocked domain is refused before we fetch its key
+// (SIG-22, RES-13).
+func keyIDHost(r *http.Request) string { return httpsig.KeyIDHost(r) }
 
 func (h *Handler) String() string { return fmt.Sprintf("inbox(%s)", h.svc.Host()) }

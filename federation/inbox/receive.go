@@ -46,10 +46,14 @@ func (h *Handler) receive(r *http.Request, owner *ap.Actor) *outcome {
 	if err != nil {
 		return fail(http.StatusBadRequest, "malformed incoming activity: "+err.Error(), err)
 	}
-	// ORI-01: whoever signed is whoever acts. Forwarded activities (signed by another server) are
-	// not accepted on the strength of an LD signature (ORI-16); the original can be refetched.
+	// ORI-01: whoever signed is whoever acts. An activity signed by someone else was forwarded
+	// (or forged): it is believed only in the copy its origin serves (ORI-16).
 	if res.Owner != act.Actor {
-		return fail(http.StatusUnauthorized, "signer is not the activity's actor", nil)
+		fetched, o := h.fromOrigin(ctx, act)
+		if o != nil {
+			return o
+		}
+		act = fetched
 	}
 	// ORI-02: the activity id must be on the actor's host; checked before the id is ever recorded
 	// as seen so nobody can pre-empt someone else's activity id (SIG-11).
@@ -92,6 +96,11 @@ func (h *Handler) signatureFailure(body []byte, err error) *outcome {
 		return fail(http.StatusUnauthorized, reason, err)
 	}
 	switch {
+	case errors.Is(err, remote.ErrKeyFetchLimited):
+		// RES-13: the signer's host used up its key fetch budget. 429 is retried by senders
+		// (Mastodon treats most other 4xx as final), so a legitimate newcomer gets in later.
+		return &outcome{code: http.StatusTooManyRequests, msg: "too many unknown keys from this host; retry later",
+			err: err, retryAfter: 60}
 	case errors.Is(err, fetch.ErrGone) || ap.KindOf(err) == ap.Gone:
 		if m, perr := as2.Decode(body); perr == nil && m["type"] == "Delete" {
 			return &outcome{code: http.StatusAccepted, msg: "actor gone", err: err}
@@ -164,7 +173,7 @@ func internalFailure(err error) *outcome {
 }
 
 func unavailableOutcome(err error) *outcome {
-	return &outcome{code: http.StatusServiceUnavailable, msg: "temporarily unavailable, retry later", err: err, retryAfter: true}
+	return &outcome{code: http.StatusServiceUnavailable, msg: "temporarily unavailable, retry later", err: err, retryAfter: 5}
 }
 
 // errIgnored is a dispatch outcome meaning "understood, nothing to do".

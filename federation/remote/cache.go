@@ -75,3 +75,10 @@ func (c *keyCache) drop(keyID string) {
 		delete(c.items, keyID)
 	}
 }
+
+func (c *keyCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.items)
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/federation/as2"
@@ -42,11 +43,31 @@ func (d *Dereferencer) ResolveKey(ctx context.Context, keyID string, refresh boo
 		}
 	}
 	d.keys.drop(keyID)
-	a, err := d.fetchKeyOwner(ctx, keyID)
+	a, err := d.fetchKeyOwnerLimited(ctx, keyID, now)
 	if err != nil {
 		return httpsig.Key{}, err
 	}
 	return d.keyOf(a, keyID)
+}
+
+// fetchKeyOwnerLimited is fetchKeyOwner within the per-host key fetch budget (RES-13): a key id
+// that failed recently is not fetched again, and a host past its concurrency or rate gets
+// ErrKeyFetchLimited without a request.
+func (d *Dereferencer) fetchKeyOwnerLimited(ctx context.Context, keyID string, now time.Time) (*ap.Actor, error) {
+	if d.limits.failedRecently(keyID, now) {
+		return nil, refuse("fetching key %s failed recently; not retried yet", keyID)
+	}
+	release, err := d.limits.acquire(keyHost(keyID), now)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	a, err := d.fetchKeyOwner(ctx, keyID)
+	// A gone owner is tombstoned instead, for good, and answers its farewell Deletes (SIG-15).
+	if err != nil && remoteFault(err) && !isGone(err) && ap.KindOf(err) != ap.Gone {
+		d.limits.failed(keyID, now)
+	}
+	return a, err
 }
 
 // storedKey answers from the store. A deleted or suspended actor's key verifies nothing.

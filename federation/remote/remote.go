@@ -53,6 +53,13 @@ type Options struct {
 	// checked before every fetch, WebFinger included, so a blocked domain never hears from us
 	// and cannot feed us documents; nil allows every host.
 	Allowed func(ctx context.Context, host string) (bool, error)
+	// KeyFetchConcurrency, KeyFetchRate (per second) and KeyFetchBurst bound the key fetches
+	// made to any one host; KeyNegativeTTL is how long a failed key fetch is remembered and not
+	// repeated. Zero values take the Default… constants (RES-13).
+	KeyFetchConcurrency int
+	KeyFetchRate        float64
+	KeyFetchBurst       int
+	KeyNegativeTTL      time.Duration
 }
 
 // ErrDomainBlocked is returned, wrapped, for a fetch that federation policy refuses.
@@ -67,6 +74,8 @@ type Dereferencer struct {
 	log      *slog.Logger
 	wfScheme string
 	keys     *keyCache
+	limits   *keyFetchLimiter
+	origins  *keyFetchLimiter // fetches that verify forwarded activities
 	allowed  func(ctx context.Context, host string) (bool, error)
 
 	signerMu sync.Mutex
@@ -102,6 +111,8 @@ func New(o Options) (*Dereferencer, error) {
 	return &Dereferencer{
 		svc: o.Service, store: o.Store, fetcher: o.Fetcher, sanitize: o.Sanitizer,
 		log: o.Logger, wfScheme: o.WebFingerScheme, keys: newKeyCache(o.KeyCacheSize, o.KeyCacheTTL),
+		limits:  newKeyFetchLimiter(o.KeyFetchConcurrency, o.KeyFetchRate, o.KeyFetchBurst, o.KeyNegativeTTL),
+		origins: newKeyFetchLimiter(o.KeyFetchConcurrency, o.KeyFetchRate, o.KeyFetchBurst, o.KeyNegativeTTL),
 		allowed: o.Allowed,
 	}, nil
 }
@@ -162,3 +173,8 @@ func stripFragment(uri string) string {
 	}
 	return uri
 }
+
+// ForgetKeys empties the verified-key cache, so every key is read from the store again. Call it
+// when another process changed an actor (a rotated key, a deletion, a suspension): the store is
+// the truth, and the cache would otherwise trust the old key for up to KeyCacheTTL.
+func (d *Dereferencer) ForgetKeys() { d.keys.clear() }

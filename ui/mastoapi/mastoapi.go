@@ -38,6 +38,9 @@ type Options struct {
 	// 300 per 5 minutes, as in Mastodon, when zero.
 	RateLimit  int
 	RateWindow time.Duration
+	// RateCounter, when set, counts the requests instead of this process's memory: give
+	// storage.Store.Hit when several processes share the database, so they share one budget.
+	RateCounter RateCounter
 
 	// Lists, Markers, Filters and Conversations are the use cases of those resources; the read
 	// model applies the viewer's filters and exclusive lists with them.
@@ -95,7 +98,7 @@ func New(o Options) (*Handler, error) {
 	}
 	h := &Handler{
 		svc: o.Service, log: o.Logger, opts: o,
-		limiter: newLimiter(o.RateLimit, o.RateWindow),
+		limiter: newLimiter(o.RateLimit, o.RateWindow, o.RateCounter, o.Logger),
 		auth:    newAuthCache(),
 	}
 	if o.Lists == nil || o.Markers == nil || o.Filters == nil || o.Conversations == nil {

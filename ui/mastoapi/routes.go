@@ -251,7 +251,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error 
 	if c.token != nil {
 		key = "token:" + c.token.ID
 	}
-	hdr, allowed := h.limiter.hit(key, h.svc.Now())
+	hdr, allowed := h.limiter.hit(r.Context(), key, h.svc.Now())
 	w.Header().Set("X-RateLimit-Limit", hdr[0])
 	w.Header().Set("X-RateLimit-Remaining", hdr[1])
 	w.Header().Set("X-RateLimit-Reset", hdr[2])

@@ -75,6 +75,16 @@ func (h *Handler) renderStreamNotification(ctx context.Context, viewer *activity
 	return json.Marshal(out[0])
 }
 
+// TokenRevoked forgets a token revoked elsewhere (another server process, whose revocation the
+// database announced) and closes this process's streams opened with it, instead of honouring it
+// until the token cache's expiry and the streams' next heartbeat.
+func (h *Handler) TokenRevoked(tokenHash string) {
+	h.auth.forgetToken(tokenHash)
+	if h.hub != nil {
+		h.hub.TokenRevoked(tokenHash)
+	}
+}
+
 // revokeToken is POST /oauth/revoke: the token stops working, and its open streams close at once
 // rather than at their next heartbeat.
 func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -10,6 +10,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/guildhall/guildhall/adapters/s3store"
 )
 
 // Config is everything an operator can set. It is parsed once in cmd/instance and passed down;
@@ -23,11 +26,21 @@ type Config struct {
 	DebugListen          string // if set, serve Go's pprof profiles on this (loopback) address
 	InsecureHTTP         bool   // ids and links use http:// (development and tests only)
 	AllowPrivateNetworks bool   // outgoing requests may reach loopback/private addresses
+	AuthorizedFetch      bool   // every ActivityPub GET must be signed (Mastodon's secure mode)
 	LogLevel             string // debug, info, warn, error
 	LogFormat            string // text or json
 	// TrustedProxies are the networks whose X-Forwarded-For is believed when finding a client's
 	// address (sign-in rate limits count per address). Loopback is always trusted.
 	TrustedProxies []netip.Prefix
+
+	// MediaStore, when set, keeps media in an S3-compatible bucket instead of MediaDir:
+	// s3://BUCKET[/PREFIX]?endpoint=… (adapters/s3store.ParseURL). S3AccessKey and S3SecretKey
+	// come from the environment only.
+	MediaStore               string
+	S3AccessKey, S3SecretKey string
+	// DeliveryLease is how long a claimed delivery belongs to its process; when a process dies,
+	// another sends its deliveries once their lease ends. 0 = the delivery workers' default (5m).
+	DeliveryLease time.Duration
 }
 
 // Defaults are what `instance serve` uses with no flags or environment.
@@ -82,6 +95,14 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.MediaDir) == "" {
 		return &FieldError{"media-dir", "GUILDHALL_MEDIA_DIR", "must name a directory"}
+	}
+	if c.MediaStore != "" {
+		if _, err := s3store.ParseURL(c.MediaStore); err != nil {
+			return &FieldError{"media-store", "GUILDHALL_MEDIA_STORE", err.Error()}
+		}
+	}
+	if c.DeliveryLease != 0 && c.DeliveryLease < 2*time.Second {
+		return &FieldError{"delivery-lease", "GUILDHALL_DELIVERY_LEASE", "must be at least 2s (or 0 for the default)"}
 	}
 	if c.DebugListen != "" {
 		if err := validateListen(c.DebugListen); err != nil {

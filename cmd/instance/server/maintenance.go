@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// maintenanceEvery is how often housekeeping runs. Every process runs it; the statements are
-// idempotent deletes, so several processes against one database do no harm.
+// maintenanceEvery is how often housekeeping runs. Every process tries; of the processes that
+// share a database one claims each period's run (storage.ClaimRun), so it runs once, and when
+// that process dies its period's run is lost but the next period's is claimed by another.
 const maintenanceEvery = time.Hour
 
 // maintain removes what has outlived its use: expired sessions, old rate-limit windows, inbox
@@ -42,7 +43,14 @@ func (in *Instance) runMaintenance(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			in.maintain(ctx)
+			now := time.Now()
+			ok, err := in.Store.ClaimRun(ctx, "maintenance", now, now.Add(maintenanceEvery))
+			if err != nil && ctx.Err() == nil {
+				in.log.Error("maintenance: claiming the run", "err", err)
+			}
+			if ok {
+				in.maintain(ctx)
+			}
 			t.Reset(maintenanceEvery)
 		}
 	}

@@ -40,6 +40,33 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Delivery tunes the delivery workers (tests shorten the retry backoff).
 	Delivery delivery.Options
+	// Timeouts bound slow clients; zero fields take the production values (DefaultTimeouts).
+	Timeouts Timeouts
+}
+
+// Timeouts bound how long a client may hold a connection without progress (RES-07): a slowloris
+// that drips its headers, its body, or sits idle is cut off, so it cannot pile up descriptors.
+// There is no write timeout: streaming responses (SSE) last as long as the client listens.
+type Timeouts struct {
+	ReadHeader time.Duration // to receive the request line and headers
+	Read       time.Duration // to receive the whole request, body included
+	Idle       time.Duration // between requests on a kept-alive connection
+}
+
+// DefaultTimeouts are the production values.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Idle: 120 * time.Second}
+
+func (t Timeouts) withDefaults() Timeouts {
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = DefaultTimeouts.ReadHeader
+	}
+	if t.Read <= 0 {
+		t.Read = DefaultTimeouts.Read
+	}
+	if t.Idle <= 0 {
+		t.Idle = DefaultTimeouts.Idle
+	}
+	return t
 }
 
 // Instance is one running Guildhall: its store, service and HTTP handler.
@@ -54,6 +81,9 @@ type Instance struct {
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
+	// cluster relays events and cache changes between processes sharing a PostgreSQL database;
+	// nil on SQLite.
+	cluster *cluster
 }
 
 // Open opens and migrates the database, builds the domain service and makes sure the instance
@@ -126,6 +156,10 @@ func New(ctx context.Context, cfg Config, o Options) (*Instance, error) {
 		in.Close()
 		return nil, err
 	}
+	if err := in.joinCluster(ctx); err != nil {
+		in.Close()
+		return nil, err
+	}
 	return in, nil
 }
 
@@ -144,15 +178,16 @@ func (in *Instance) routes() (http.Handler, error) {
 
 	fed, err := federation.New(federation.Options{
 		Service: in.Service, Store: in.Store, Logger: in.log, Version: Version,
-		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.opts.Delivery,
+		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.deliveryOptions(),
+		AuthorizedFetch: in.Config.AuthorizedFetch,
 	})
 	if err != nil {
 		return nil, err
 	}
 	in.Fed = fed
-	files, err := filemedia.NewDirFileStore(in.Config.MediaDir, in.Service.BaseURL())
+	files, serveFiles, err := in.mediaFiles()
 	if err != nil {
-		return nil, fmt.Errorf("media directory: %w", err)
+		return nil, err
 	}
 	in.Media, err = activitypub.NewMediaService(in.Service, activitypub.MediaOptions{
 		Store: in.Store, Files: files, Processor: filemedia.Processor{},
@@ -169,7 +204,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		return nil, err
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
-		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute,
+		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
 		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
 	if err != nil {
 		return nil, err
@@ -177,7 +212,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	in.API = api
 	in.Service.SetEvents(events{fed: fed, hub: api.Events(), media: in.Media, log: in.log})
 	fed.Routes(r)
-	r.PathPrefix(filemedia.PathPrefix).Handler(filemedia.Files(files.Dir())).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix(filemedia.PathPrefix).Handler(serveFiles).Methods(http.MethodGet, http.MethodHead)
 	api.Routes(r)
 
 	wh, err := web.New(web.Options{
@@ -189,7 +224,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	}
 	wh.Routes(r)
 	r.NotFoundHandler = wh.NotFound()
-	return observe(in.log, in.metrics, clientAddress(in.Config.TrustedProxies, recoverPanics(in.log, r))), nil
+	return observe(in.log, in.metrics, clientAddress(in.Config.TrustedProxies, recoverPanics(in.log, answerOversized(r)))), nil
 }
 
 func (in *Instance) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -246,18 +281,30 @@ type events struct {
 	hub   activitypub.Events
 	media *activitypub.MediaService
 	log   *slog.Logger
+	// cluster, when several processes share the database, tells the others too.
+	cluster *cluster
 }
 
 func (e events) Publish(ctx context.Context, ev activitypub.Event) {
-	if ev.Type == activitypub.EventOutbox {
-		e.fed.Notify()
-		return
-	}
 	if ev.Type == "delete" && ev.StatusID != "" && e.media != nil {
 		// Not cancelled with the request: a client that hangs up must not leave the files.
+		// Only the producing process cleans; the others just stream the delete.
 		if _, err := e.media.CleanDeletedStatusMedia(context.WithoutCancel(ctx), ev.StatusID, 0); err != nil {
 			e.log.WarnContext(ctx, "media of a deleted status kept until the next sweep", "status", ev.StatusID, "err", err)
 		}
+	}
+	if e.cluster != nil {
+		e.cluster.Publish(ev)
+	}
+	e.local(ctx, ev)
+}
+
+// local hands an event to this process's workers or streaming hub; events relayed from other
+// processes come in here.
+func (e events) local(ctx context.Context, ev activitypub.Event) {
+	if ev.Type == activitypub.EventOutbox {
+		e.fed.Notify()
+		return
 	}
 	if e.hub != nil {
 		e.hub.Publish(ctx, ev)
@@ -283,11 +330,12 @@ func (in *Instance) resumeInterruptedDeliveries(ctx context.Context) {
 // Serve runs the HTTP server on ln until ctx is cancelled, then shuts down gracefully: in-flight
 // requests get up to grace to finish.
 func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	to := in.opts.Timeouts.withDefaults()
 	srv := &http.Server{
 		Handler:           in.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: to.ReadHeader,
+		ReadTimeout:       to.Read,
+		IdleTimeout:       to.Idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(in.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
@@ -324,8 +372,11 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 	return nil
 }
 
-// Close releases the database.
-func (in *Instance) Close() error { return in.Store.Close() }
+// Close releases the database (and the cluster's connection to it).
+func (in *Instance) Close() error {
+	in.leaveCluster()
+	return in.Store.Close()
+}
 
 // preferenceAreas are the per-user preference use cases the surfaces share.
 type preferenceAreas struct {
