@@ -19,6 +19,7 @@ const (
 	Gone              // it existed and was deleted
 	Unauthorized      // the caller is not who it claims (bad credentials, bad signature)
 	RateLimited       // too many attempts; try later
+	Unavailable       // a dependency (the database) cannot be reached; nothing was done, retry shortly
 )
 
 func (k Kind) String() string {
@@ -37,6 +38,8 @@ func (k Kind) String() string {
 		return "unauthorized"
 	case RateLimited:
 		return "rate limited"
+	case Unavailable:
+		return "unavailable"
 	default:
 		return "internal error"
 	}

@@ -120,7 +120,7 @@ func (s *Store) runBatch(ctx context.Context, calls []*batchCall) {
 	}
 	tx, err := s.writer.BeginTxx(ctx, nil)
 	if err != nil {
-		failAll(fmt.Errorf("storage: begin: %w", err))
+		failAll(fmt.Errorf("storage: begin: %w", unavailable("storage: begin", err)))
 		return
 	}
 	for i, c := range calls {

@@ -73,6 +73,9 @@ func mapErr(op string, err error, what ...string) error {
 		}
 		return &activitypub.Error{Op: op, Kind: activitypub.Conflict, Msg: msg, Err: err}
 	}
+	if err := unavailable(op, err); activitypub.KindOf(err) == activitypub.Unavailable {
+		return err
+	}
 	if foreignKeyViolation(err) {
 		// A row points at something that is not there: the caller named an unknown actor or status.
 		return &activitypub.Error{Op: op, Kind: activitypub.Invalid, Msg: "refers to a record that does not exist", Err: err}

@@ -154,6 +154,16 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, 
 	return out, nil
 }
 
+// ReleaseDeliveryLeases makes every leased pending delivery claimable at once and reports how
+// many there were. Only for a database a single process serves (SQLite): there, a lease found at
+// start can only be a previous run's, cut short by a crash or kill -9, and without this its
+// deliveries would wait out the whole lease. With several processes on PostgreSQL a lease may be
+// a live peer's, so they expire instead.
+func (s *Store) ReleaseDeliveryLeases(ctx context.Context) (int64, error) {
+	n, err := s.execN(ctx, `UPDATE deliveries SET lease_until = NULL WHERE state = 'pending' AND lease_until IS NOT NULL`)
+	return n, mapErr("storage.ReleaseDeliveryLeases", err)
+}
+
 func (s *Store) finishDelivery(ctx context.Context, op, set string, args ...any) error {
 	n, err := s.execN(ctx, `UPDATE deliveries SET attempts = attempts + 1, lease_until = NULL, `+set, args...)
 	if err != nil {

@@ -411,6 +411,18 @@ func TestDeliveries(t *testing.T) {
 			}
 		}
 
+		// Released leases (a restart after a crash) are claimable at once, before they run out.
+		if none, _ := s.ClaimDeliveries(ctx, now, lease, 100, nil); len(none) != 0 {
+			t.Fatalf("claimed %d deliveries that are all leased", len(none))
+		}
+		released, err := s.ReleaseDeliveryLeases(ctx)
+		if err != nil || released != n {
+			t.Fatalf("ReleaseDeliveryLeases = %d, %v; want %d", released, err, n)
+		}
+		if back, _ := s.ClaimDeliveries(ctx, now, lease, 100, nil); len(back) != n {
+			t.Fatalf("after release claimed %d, want %d", len(back), n)
+		}
+
 		// After the lease runs out, an unfinished delivery is claimable again.
 		must(t, s.CompleteDelivery(ctx, ds[0].ID))
 		must(t, s.FailDelivery(ctx, ds[1].ID, "410 Gone"))

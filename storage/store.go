@@ -281,24 +281,26 @@ func (s *Store) bind(query string) string {
 
 // get, sel and exec run one statement on the transaction in ctx, or else on the reader (get,
 // sel) or the writer (exec, getW, selW), through the pool's prepared-statement cache.
+// Connection failures become the Unavailable kind here, where every statement passes.
 func (s *Store) get(ctx context.Context, dest any, query string, args ...any) error {
-	return s.cachedGet(ctx, false, dest, query, args)
+	return unavailable("storage.get", s.cachedGet(ctx, false, dest, query, args))
 }
 
 func (s *Store) sel(ctx context.Context, dest any, query string, args ...any) error {
-	return s.cachedSelect(ctx, false, dest, query, args)
+	return unavailable("storage.select", s.cachedSelect(ctx, false, dest, query, args))
 }
 
 func (s *Store) getW(ctx context.Context, dest any, query string, args ...any) error {
-	return s.cachedGet(ctx, true, dest, query, args)
+	return unavailable("storage.get", s.cachedGet(ctx, true, dest, query, args))
 }
 
 func (s *Store) selW(ctx context.Context, dest any, query string, args ...any) error {
-	return s.cachedSelect(ctx, true, dest, query, args)
+	return unavailable("storage.select", s.cachedSelect(ctx, true, dest, query, args))
 }
 
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return s.cachedExec(ctx, query, args)
+	res, err := s.cachedExec(ctx, query, args)
+	return res, unavailable("storage.exec", err)
 }
 
 // execN runs a write and reports how many rows it touched.
@@ -312,7 +314,8 @@ func (s *Store) execN(ctx context.Context, query string, args ...any) (int64, er
 
 // named runs a write with :name parameters taken from a row struct's db tags.
 func (s *Store) named(ctx context.Context, query string, arg any) (sql.Result, error) {
-	return s.cachedNamed(ctx, query, arg)
+	res, err := s.cachedNamed(ctx, query, arg)
+	return res, unavailable("storage.exec", err)
 }
 
 var _ activitypub.Store = (*Store)(nil)

@@ -23,7 +23,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	}
 	tx, err := s.writer.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("storage: begin: %w", err)
+		return fmt.Errorf("storage: begin: %w", unavailable("storage: begin", err))
 	}
 	defer func() {
 		// Statements first met inside the transaction can be prepared now that its connection

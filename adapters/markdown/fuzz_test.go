@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/federation/content/contenttest"
 )
 
@@ -20,14 +21,16 @@ var fuzzSeeds = []string{
 	`<a href="https://ok.example/" onclick=alert(1) class="u-url evil">x</a>`,
 }
 
-// FuzzRender: whatever a local user types, in either format, the output
-// stays inside the contract and every reported tag is lower-cased.
+// FuzzRender: whatever a local user types, in either format, the output stays inside the
+// contract, is bounded, survives the sanitiser a receiving Guildhall runs (still safe, and a
+// second pass changes nothing), and every reported tag is lower-cased.
 func FuzzRender(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s, true)
 		f.Add(s, false)
 	}
 	r := newTestRenderer(f)
+	san := content.NewSanitizer()
 	f.Fuzz(func(t *testing.T, in string, markdown bool) {
 		format := FormatPlain
 		if markdown {
@@ -39,6 +42,19 @@ func FuzzRender(f *testing.F) {
 		}
 		if err := contenttest.CheckSafeHTML(got.HTML); err != nil {
 			t.Fatal(err)
+		}
+		// Escaping grows a byte to at most six; each mention, hashtag or URL becomes a link
+		// with its own href, class and rel.
+		links := strings.Count(in, "@") + strings.Count(in, "#") + strings.Count(in, ":") + strings.Count(in, "www.")
+		if len(got.HTML) > 8*len(in)+256+256*links {
+			t.Fatalf("output of %d bytes for %d bytes of input", len(got.HTML), len(in))
+		}
+		once := san.Sanitize(got.HTML)
+		if err := contenttest.CheckSafeHTML(once); err != nil {
+			t.Fatalf("rendered then sanitised: %v", err)
+		}
+		if twice := san.Sanitize(once); twice != once {
+			t.Fatalf("sanitising rendered output is not stable:\n%q\n%q", once, twice)
 		}
 		for _, tag := range got.Tags {
 			if tag == "" || tag != strings.ToLower(tag) {

@@ -26,7 +26,7 @@ func TestAuthorizedFetchFlagAndEnvironment(t *testing.T) {
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			if err := finish(); err != nil {
+			if _, err := finish(); err != nil {
 				t.Fatal(err)
 			}
 			if cfg.AuthorizedFetch != tc.want {

@@ -120,7 +120,7 @@ func (u usageError) Error() string { return u.msg }
 
 // configFlags registers the shared configuration flags on fs. After fs.Parse, call the returned
 // function to apply environment variables to every flag not set on the command line and validate.
-func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
+func configFlags(fs *flag.FlagSet, e env) (*server.Config, finishFunc) {
 	cfg := server.Defaults()
 	fs.StringVar(&cfg.Host, "host", cfg.Host, "")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "")
@@ -137,11 +137,18 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 	proxies := fs.String("trusted-proxies", "", "")
 	fs.IntVar(&cfg.APIRateLimit, "api-rate-limit", cfg.APIRateLimit, "")
 	applyGov := govFlags(fs, e, &cfg.Gov)
-	return &cfg, func() error {
+	return &cfg, func() (given, error) {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if err := applyGov(set); err != nil {
-			return err
+			return given{}, err
+		}
+		g := given{host: set["host"], scheme: set["insecure-http"]}
+		if _, ok := e.lookup("GUILDHALL_HOST"); ok {
+			g.host = true
+		}
+		if _, ok := e.lookup("GUILDHALL_INSECURE_HTTP"); ok {
+			g.scheme = true
 		}
 		strs := []struct {
 			flag, env string
@@ -172,7 +179,7 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 			if v, ok := e.lookup(b.env); ok && !set[b.flag] {
 				parsed, err := strconv.ParseBool(strings.TrimSpace(v))
 				if err != nil {
-					return &server.FieldError{Flag: b.flag, Env: b.env, Problem: fmt.Sprintf("%q is not a boolean (use true or false)", v)}
+					return g, &server.FieldError{Flag: b.flag, Env: b.env, Problem: fmt.Sprintf("%q is not a boolean (use true or false)", v)}
 				}
 				*b.dst = parsed
 			}
@@ -180,23 +187,23 @@ func configFlags(fs *flag.FlagSet, e env) (*server.Config, func() error) {
 		if v, ok := e.lookup("GUILDHALL_API_RATE_LIMIT"); ok && !set["api-rate-limit"] {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
-				return &server.FieldError{Flag: "api-rate-limit", Env: "GUILDHALL_API_RATE_LIMIT", Problem: fmt.Sprintf("%q is not a whole number", v)}
+				return g, &server.FieldError{Flag: "api-rate-limit", Env: "GUILDHALL_API_RATE_LIMIT", Problem: fmt.Sprintf("%q is not a whole number", v)}
 			}
 			cfg.APIRateLimit = n
 		}
 		if v, ok := e.lookup("GUILDHALL_DELIVERY_LEASE"); ok && !set["delivery-lease"] {
 			d, err := time.ParseDuration(strings.TrimSpace(v))
 			if err != nil {
-				return &server.FieldError{Flag: "delivery-lease", Env: "GUILDHALL_DELIVERY_LEASE", Problem: fmt.Sprintf("%q is not a duration (e.g. 5m)", v)}
+				return g, &server.FieldError{Flag: "delivery-lease", Env: "GUILDHALL_DELIVERY_LEASE", Problem: fmt.Sprintf("%q is not a duration (e.g. 5m)", v)}
 			}
 			cfg.DeliveryLease = d
 		}
 		cfg.S3AccessKey, cfg.S3SecretKey = s3Credentials(e)
 		var err error
 		if cfg.TrustedProxies, err = server.ParseTrustedProxies(*proxies); err != nil {
-			return &server.FieldError{Flag: "trusted-proxies", Env: "GUILDHALL_TRUSTED_PROXIES", Problem: err.Error()}
+			return g, &server.FieldError{Flag: "trusted-proxies", Env: "GUILDHALL_TRUSTED_PROXIES", Problem: err.Error()}
 		}
-		return cfg.Validate()
+		return g, cfg.Validate()
 	}
 }
 
@@ -226,10 +233,16 @@ func newLogger(cfg *server.Config, w io.Writer) *slog.Logger {
 }
 
 // openInstance applies the environment to the flags, validates them and opens the database and
-// domain service, for the commands that work on an instance without serving it.
-func openInstance(ctx context.Context, cfg *server.Config, finish func() error, stderr io.Writer) (*server.Instance, error) {
-	if err := finish(); err != nil {
+// domain service, for the commands that work on an instance without serving it. The host and
+// scheme come from the database when it has them (recordedBase), so an operator need not repeat
+// the server's --host and --insecure-http on every admin command.
+func openInstance(ctx context.Context, cfg *server.Config, finish finishFunc, stderr io.Writer) (*server.Instance, error) {
+	g, err := finish()
+	if err != nil {
 		return nil, usageError{err.Error()}
+	}
+	if err := adoptRecordedBase(ctx, cfg, g); err != nil {
+		return nil, err
 	}
 	return server.Open(ctx, *cfg, server.Options{Logger: newLogger(cfg, stderr)})
 }
@@ -240,7 +253,7 @@ func cmdServe(ctx context.Context, args []string, e env, stderr io.Writer) error
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := finish(); err != nil {
+	if _, err := finish(); err != nil {
 		return usageError{err.Error()}
 	}
 	log := newLogger(cfg, stderr)

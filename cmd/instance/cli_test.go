@@ -132,3 +132,63 @@ func TestVersionAndHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminReadsHostFromDatabase: admin commands take the host and scheme the database was created
+// with, so an operator does not have to repeat the server's --host and --insecure-http; a flag or
+// variable that disagrees is refused with exit 2 and says what the database holds.
+func TestAdminReadsHostFromDatabase(t *testing.T) {
+	db := tempDB(t)
+	if code, _, stderr := runCLI(t, nil, "", "migrate", "--db", db, "--host", "council.test:8443", "--insecure-http"); code != exitOK {
+		t.Fatalf("first migrate: %d %s", code, stderr)
+	}
+	tests := []struct {
+		name   string
+		vars   map[string]string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{name: "no host flag: recorded host and scheme", args: []string{"admin", "create-user", "--db", db,
+			"--username", "ann", "--email", "ann@council.test", "--password", "a long enough password"},
+			code: exitOK, stdout: "@ann@council.test"},
+		{name: "same host given", args: []string{"admin", "token", "--db", db, "--username", "ann", "--host", "council.test:8443", "--insecure-http"},
+			code: exitOK},
+		{name: "host only, scheme from the database", args: []string{"admin", "token", "--db", db, "--username", "ann", "--host", "council.test:8443"},
+			code: exitOK},
+		{name: "other host flag", args: []string{"admin", "token", "--db", db, "--username", "ann", "--host", "other.test"},
+			code: exitUsage, stderr: "--host other.test disagrees with the database, which belongs to the instance at http://council.test:8443"},
+		{name: "other host in the environment", vars: map[string]string{"GUILDHALL_HOST": "council.test"},
+			args: []string{"admin", "domain", "list", "--db", db},
+			code: exitUsage, stderr: "--host council.test disagrees"},
+		{name: "scheme flag disagrees", args: []string{"admin", "federation-mode", "--db", db, "--insecure-http=false"},
+			code: exitUsage, stderr: "--insecure-http=false gives https://council.test:8443, but the database belongs to the instance at http://council.test:8443"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.vars, "", tt.args...)
+			if code != tt.code || !strings.Contains(stdout, tt.stdout) || !strings.Contains(stderr, tt.stderr) {
+				t.Fatalf("exit %d (want %d)\nstdout %q (want %q)\nstderr %q (want %q)", code, tt.code, stdout, tt.stdout, stderr, tt.stderr)
+			}
+		})
+	}
+	// The account made without --host lives under the recorded host: its token works and names it.
+	code, out, stderr := runCLI(t, nil, "", "admin", "token", "--db", db, "--username", "ann")
+	if code != exitOK || len(strings.TrimSpace(out)) < 40 {
+		t.Fatalf("token: exit %d %q %q", code, out, stderr)
+	}
+}
+
+// TestAdminOnNewDatabaseRecordsHost: on a database nothing has opened yet, the flags decide and are
+// recorded, so the next command without them agrees.
+func TestAdminOnNewDatabaseRecordsHost(t *testing.T) {
+	db := tempDB(t)
+	code, _, stderr := runCLI(t, nil, "", "admin", "federation-mode", "--db", db, "--host", "fresh.test")
+	if code != exitOK {
+		t.Fatalf("first admin command: exit %d %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, nil, "", "admin", "domain", "list", "--db", db, "--host", "localhost:8080")
+	if code != exitUsage || !strings.Contains(stderr, "belongs to the instance at https://fresh.test") {
+		t.Fatalf("second command with another host: exit %d %q", code, stderr)
+	}
+}

@@ -51,12 +51,12 @@ func startServer(t *testing.T, db string) (base string, logs *syncBuffer, stop f
 	return startServerAt(t, db, freePort(t))
 }
 
-func startServerAt(t *testing.T, db, port string) (base string, logs *syncBuffer, stop func() int) {
+func startServerAt(t *testing.T, db, port string, extra ...string) (base string, logs *syncBuffer, stop func() int) {
 	t.Helper()
 	logs = &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	args := []string{"serve", "--listen", "127.0.0.1:" + port, "--host", "localhost:" + port, "--db", db}
+	args := append([]string{"serve", "--listen", "127.0.0.1:" + port, "--host", "localhost:" + port, "--db", db}, extra...)
 	go func() { done <- run(ctx, args, fakeEnv(nil), strings.NewReader(""), io.Discard, logs) }()
 	base = "http://localhost:" + port
 	deadline := time.Now().Add(20 * time.Second)
@@ -267,11 +267,16 @@ func TestDatabaseRefusesAnotherHost(t *testing.T) {
 		t.Fatalf("first migrate: %d %s", code, stderr)
 	}
 	code, _, stderr := runCLI(t, nil, "", "migrate", "--db", db, "--host", "council-b.test")
-	if code != exitFailure || !strings.Contains(stderr, "belongs to the instance at https://council-a.test") {
+	if code != exitUsage || !strings.Contains(stderr, "--host council-b.test disagrees with the database, which belongs to the instance at https://council-a.test") {
 		t.Fatalf("host change: exit %d, %q", code, stderr)
 	}
 	code, _, stderr = runCLI(t, nil, "", "migrate", "--db", db, "--host", "council-a.test", "--insecure-http")
-	if code != exitFailure || !strings.Contains(stderr, "not http://council-a.test") {
+	if code != exitUsage || !strings.Contains(stderr, "--insecure-http=true gives http://council-a.test, but the database belongs to the instance at https://council-a.test") {
 		t.Fatalf("scheme change: exit %d, %q", code, stderr)
+	}
+	// serve is not an admin command: it must be told its host, and still refuses another one.
+	code, _, stderr = runCLI(t, nil, "", "serve", "--db", db, "--host", "council-b.test", "--listen", "127.0.0.1:0")
+	if code != exitFailure || !strings.Contains(stderr, "belongs to the instance at https://council-a.test") {
+		t.Fatalf("serve under another host: exit %d, %q", code, stderr)
 	}
 }

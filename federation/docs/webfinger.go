@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	ap "github.com/guildhall/guildhall/activitypub"
@@ -75,23 +76,41 @@ func (h *Handler) isInstanceResource(resource string) bool {
 
 // localUsername extracts a local username from an acct: URI or one of our actor or profile URLs.
 func (h *Handler) localUsername(resource string) (string, bool) {
+	return resourceUsername(resource, h.svc.Domain(), h.svc.Host())
+}
+
+// resourceUsername is localUsername without the Handler: a pure function of the (untrusted)
+// resource and our domain and host, so it can be fuzzed. Only a name that could be ours comes out
+// (usernames and the instance actor's domain-as-name), never a path or another handle.
+func resourceUsername(resource, domain, host string) (string, bool) {
+	user, ok := resourceUser(resource, domain, host)
+	if !ok || !webfingerName.MatchString(user) {
+		return "", false
+	}
+	return user, true
+}
+
+// webfingerName is every name a local actor can have: a username, or the instance actor's domain.
+var webfingerName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,252}$`)
+
+func resourceUser(resource, domain, host string) (string, bool) {
 	if len(resource) > 5 && strings.EqualFold(resource[:5], "acct:") {
-		user, domain, ok := strings.Cut(strings.TrimPrefix(resource[5:], "@"), "@")
+		user, d, ok := strings.Cut(strings.TrimPrefix(resource[5:], "@"), "@")
 		if !ok || user == "" {
 			return "", false
 		}
-		domain = strings.ToLower(domain)
-		if domain != strings.ToLower(h.svc.Domain()) && domain != strings.ToLower(h.svc.Host()) {
+		d = strings.ToLower(d)
+		if d != strings.ToLower(domain) && d != strings.ToLower(host) {
 			return "", false
 		}
 		return user, true
 	}
 	u, err := url.Parse(resource)
-	if err != nil || !strings.EqualFold(u.Host, h.svc.Host()) {
+	if err != nil || !strings.EqualFold(u.Host, host) {
 		return "", false
 	}
 	if u.Path == "/actor" {
-		return h.svc.Domain(), true
+		return domain, true
 	}
 	if name, ok := strings.CutPrefix(u.Path, "/users/"); ok && name != "" && !strings.Contains(name, "/") {
 		return name, true

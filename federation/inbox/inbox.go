@@ -111,7 +111,7 @@ func (h *Handler) ServePersonal(w http.ResponseWriter, r *http.Request) {
 			h.respond(w, r, fail(http.StatusNotFound, "no such inbox", nil))
 			return
 		}
-		h.respond(w, r, fail(http.StatusInternalServerError, "internal error", err))
+		h.respond(w, r, internalFailure(err))
 		return
 	}
 	h.respond(w, r, h.receive(r, owner))
@@ -123,7 +123,7 @@ type outcome struct {
 	code int
 	msg  string
 	err  error
-	// retryAfter, in seconds, is sent with a 429.
+	// retryAfter, in seconds, is sent with a 429 or a 503.
 	retryAfter int
 }
 

@@ -25,7 +25,7 @@ func (h *Handler) receive(r *http.Request, owner *ap.Actor) *outcome {
 	if host := keyIDHost(r); host != "" {
 		blocked, err := h.blocked(ctx, host)
 		if err != nil {
-			return fail(http.StatusInternalServerError, "internal error", err)
+			return internalFailure(err)
 		}
 		if blocked {
 			return fail(http.StatusForbidden, "domain blocked", nil)
@@ -66,7 +66,7 @@ func (h *Handler) receive(r *http.Request, owner *ap.Actor) *outcome {
 	}
 	if owner != nil {
 		if blocked, err := h.store.Blocked(ctx, owner.ID, from.ID); err != nil {
-			return fail(http.StatusInternalServerError, "internal error", err)
+			return internalFailure(err)
 		} else if blocked && act.Type != "Undo" && act.Type != "Delete" {
 			return fail(http.StatusForbidden, "Forbidden: blocked", nil) // ORI-19a
 		}
@@ -82,6 +82,11 @@ func (h *Handler) receive(r *http.Request, owner *ap.Actor) *outcome {
 // owner that is gone (202 for its own Delete, SIG-15) and our own failures (500, so the sender
 // retries).
 func (h *Handler) signatureFailure(body []byte, err error) *outcome {
+	if ap.KindOf(err) == ap.Unavailable {
+		// Our database failed while looking up the key: not the signer's fault (a 401 would
+		// tell it to give up), and the sender must retry.
+		return unavailableOutcome(err)
+	}
 	var herr *httpsig.Error
 	reason := "signature verification failed"
 	if errors.As(err, &herr) {
@@ -104,7 +109,7 @@ func (h *Handler) signatureFailure(body []byte, err error) *outcome {
 	case remoteFailure(err):
 		return fail(http.StatusUnauthorized, "unable to fetch or accept the signing key", err)
 	default:
-		return fail(http.StatusInternalServerError, "internal error", err)
+		return internalFailure(err)
 	}
 }
 
@@ -132,6 +137,11 @@ func remoteFailure(err error) bool {
 
 // domainFailure maps what the use case said to a status for the sender.
 func (h *Handler) domainFailure(err error) *outcome {
+	if ap.KindOf(err) == ap.Unavailable {
+		// Checked before remoteFailure: a refused database connection is a net.Error too, and
+		// taking it for the remote's would answer 202 for an activity we never stored.
+		return unavailableOutcome(err)
+	}
 	if errors.Is(err, ap.ErrAlreadySeen) {
 		return &outcome{code: http.StatusAccepted, msg: "already processed"}
 	}
@@ -150,7 +160,20 @@ func (h *Handler) domainFailure(err error) *outcome {
 	case ap.Unauthorized:
 		return fail(http.StatusUnauthorized, msg, err)
 	}
+	return internalFailure(err)
+}
+
+// internalFailure is our own failure: 503 with Retry-After when the database is unreachable (the
+// sender retries the same activity later), else 500.
+func internalFailure(err error) *outcome {
+	if ap.KindOf(err) == ap.Unavailable {
+		return unavailableOutcome(err)
+	}
 	return fail(http.StatusInternalServerError, "internal error", err)
+}
+
+func unavailableOutcome(err error) *outcome {
+	return &outcome{code: http.StatusServiceUnavailable, msg: "temporarily unavailable, retry later", err: err, retryAfter: 5}
 }
 
 // errIgnored is a dispatch outcome meaning "understood, nothing to do".

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -66,17 +67,37 @@ func (d *Dereferencer) webfinger(ctx context.Context, username, domain string) (
 	if err := d.fetcher.GetJSON(ctx, u.String(), "application/jrd+json, application/json", &doc); err != nil {
 		return "", err
 	}
+	self, err := selfLink(doc)
+	if err != nil {
+		return "", fmt.Errorf("webfinger %s@%s: %w", username, domain, err)
+	}
+	return self, nil
+}
+
+// selfLink picks the ActivityPub id out of a WebFinger answer: the first "self" link typed as
+// ActivityStreams whose href is an absolute http(s) URL. Anything else in a hostile answer is
+// ignored; the id is only a candidate, ResolveActor and the reverse lookup decide.
+func selfLink(doc jrd) (string, error) {
 	for _, l := range doc.Links {
 		if l.Rel != "self" {
 			continue
 		}
 		mt := strings.TrimSpace(strings.Split(l.Type, ";")[0])
-		if mt == "application/activity+json" || mt == "application/ld+json" {
-			if as2.Host(l.Href) == "" {
-				return "", fmt.Errorf("webfinger: self link %q is not a URL", l.Href)
-			}
-			return l.Href, nil
+		if mt != "application/activity+json" && mt != "application/ld+json" {
+			continue
 		}
+		u, err := url.Parse(l.Href)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(l.Href) > as2.MaxURLBytes {
+			return "", fmt.Errorf("self link %q is not an http(s) URL", clipHref(l.Href))
+		}
+		return l.Href, nil
 	}
-	return "", fmt.Errorf("webfinger: no ActivityPub self link for %s@%s", username, domain)
+	return "", errors.New("no ActivityPub self link")
+}
+
+func clipHref(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "…"
+	}
+	return s
 }

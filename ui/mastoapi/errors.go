@@ -27,6 +27,9 @@ var (
 	errTooMany   = errStatus(http.StatusTooManyRequests, "Too many requests")
 )
 
+// retryAfterSeconds is what a 503 tells clients to wait: PostgreSQL restarts take seconds.
+const retryAfterSeconds = "5"
+
 // statusOf maps an error to its HTTP status and a message safe to show, in one place.
 func statusOf(err error) (int, string, string) {
 	var ae *apiError
@@ -66,6 +69,8 @@ func statusOf(err error) (int, string, string) {
 		return http.StatusUnauthorized, msg, ""
 	case activitypub.RateLimited:
 		return http.StatusTooManyRequests, "Too many requests", ""
+	case activitypub.Unavailable:
+		return http.StatusServiceUnavailable, "Service temporarily unavailable, try again shortly", ""
 	}
 	return http.StatusInternalServerError, "Internal server error", ""
 }
@@ -82,6 +87,10 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Guildhall", error="invalid_token"`)
+	}
+	if status == http.StatusServiceUnavailable {
+		// Nothing was done: the client may repeat the request as it is.
+		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
 	writeJSON(w, status, body)
 }

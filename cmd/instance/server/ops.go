@@ -97,7 +97,7 @@ func observe(log *slog.Logger, set *metrics.Set, next http.Handler) http.Handler
 		}
 		labels := `{route=` + strconv.Quote(name) + `,method=` + strconv.Quote(r.Method) + `,code="` + strconv.Itoa(rec.status) + `"}`
 		set.GetOrCreateCounter("guildhall_http_requests_total" + labels).Inc()
-		set.GetOrCreateHistogram(`guildhall_http_request_duration_seconds{route=` + strconv.Quote(name) + `}`).Update(elapsed.Seconds())
+		set.GetOrCreatePrometheusHistogram(`guildhall_http_request_duration_seconds{route=` + strconv.Quote(name) + `}`).Update(elapsed.Seconds())
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError

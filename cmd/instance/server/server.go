@@ -108,6 +108,9 @@ func Open(ctx context.Context, cfg Config, o Options) (*Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	// Prometheus and Grafana want # HELP/# TYPE lines; the library keeps this switch
+	// process-wide (it also governs its process metrics), and every instance wants it on.
+	metrics.ExposeMetadata(true)
 	inst := &Instance{Config: cfg, Store: st, log: log, metrics: metrics.NewSet(), opts: o}
 	if err := inst.prepare(ctx); err != nil {
 		st.Close()
@@ -268,16 +271,26 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	in.metrics.WritePrometheus(w)
 	writer, reader := in.Store.Stats()
-	for _, p := range []struct {
+	pools := []struct {
 		name  string
 		stats sql.DBStats
-	}{{"writer", writer}, {"reader", reader}} {
-		s := p.stats
-		fmt.Fprintf(w, "guildhall_db_open_connections{pool=%q} %d\n", p.name, s.OpenConnections)
-		fmt.Fprintf(w, "guildhall_db_in_use_connections{pool=%q} %d\n", p.name, s.InUse)
-		fmt.Fprintf(w, "guildhall_db_idle_connections{pool=%q} %d\n", p.name, s.Idle)
-		fmt.Fprintf(w, "guildhall_db_wait_count_total{pool=%q} %d\n", p.name, s.WaitCount)
-		fmt.Fprintf(w, "guildhall_db_wait_seconds_total{pool=%q} %g\n", p.name, s.WaitDuration.Seconds())
+	}{{"writer", writer}, {"reader", reader}}
+	// Written by hand from database/sql's stats, so with the metadata Prometheus expects; each
+	// family's samples stay together, as the text format requires.
+	for _, m := range []struct {
+		name, typ, help string
+		value           func(sql.DBStats) float64
+	}{
+		{"guildhall_db_open_connections", "gauge", "Open database connections.", func(s sql.DBStats) float64 { return float64(s.OpenConnections) }},
+		{"guildhall_db_in_use_connections", "gauge", "Database connections in use.", func(s sql.DBStats) float64 { return float64(s.InUse) }},
+		{"guildhall_db_idle_connections", "gauge", "Idle database connections.", func(s sql.DBStats) float64 { return float64(s.Idle) }},
+		{"guildhall_db_wait_count_total", "counter", "Waits for a free database connection.", func(s sql.DBStats) float64 { return float64(s.WaitCount) }},
+		{"guildhall_db_wait_seconds_total", "counter", "Time spent waiting for a free database connection.", func(s sql.DBStats) float64 { return s.WaitDuration.Seconds() }},
+	} {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", m.name, m.help, m.name, m.typ)
+		for _, p := range pools {
+			fmt.Fprintf(w, "%s{pool=%q} %g\n", m.name, p.name, m.value(p.stats))
+		}
 	}
 	metrics.WriteProcessMetrics(w)
 }
@@ -324,6 +337,22 @@ func (e events) local(ctx context.Context, ev activitypub.Event) {
 	}
 }
 
+// resumeInterruptedDeliveries frees the leases a previous run held when it died (kill -9, power
+// loss), so its unfinished fan-out resumes now rather than after the 5-minute lease. Only on
+// SQLite, which one process serves; PostgreSQL peers' leases may be live and expire on their own.
+func (in *Instance) resumeInterruptedDeliveries(ctx context.Context) {
+	if in.Store.Dialect() != storage.SQLite {
+		return
+	}
+	n, err := in.Store.ReleaseDeliveryLeases(ctx)
+	switch {
+	case err != nil:
+		in.log.Warn("could not release the previous run's delivery leases; they will expire", "err", err)
+	case n > 0:
+		in.log.Info("resuming deliveries the previous run left unfinished", "deliveries", n)
+	}
+}
+
 // Serve runs the HTTP server on ln until ctx is cancelled, then shuts down gracefully: in-flight
 // requests get up to grace to finish.
 func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
@@ -342,6 +371,7 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener, grace time.Durat
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go in.runMaintenance(workCtx)
+	in.resumeInterruptedDeliveries(ctx)
 	go func() {
 		defer close(workDone)
 		if err := in.Fed.Run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
