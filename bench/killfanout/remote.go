@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -153,7 +154,9 @@ func (r *remote) activityIDs(object string) int {
 	return len(r.ids[object])
 }
 
-// follow has follower i follow target by a signed delivery to the instance's inbox.
+// follow has follower i follow target by a signed delivery to the instance's inbox. Like a real
+// sender it waits and retries when the instance answers 429 (its per-host budget for fetching
+// unknown keys, RES-13, is spent while thousands of new followers arrive from one host).
 func (r *remote) follow(ctx context.Context, client *http.Client, i int, target, inbox string) error {
 	actor := r.actors[i]
 	body, _ := json.Marshal(map[string]any{
@@ -161,24 +164,47 @@ func (r *remote) follow(ctx context.Context, client *http.Client, i int, target,
 		"id":       fmt.Sprintf("%s/follows/%d", actor, time.Now().UnixNano()), "type": "Follow",
 		"actor": actor, "object": target,
 	})
+	for attempt := 0; ; attempt++ {
+		status, retryAfter, b, err := r.post(ctx, client, actor, inbox, body)
+		if err != nil {
+			return err
+		}
+		switch {
+		case status == http.StatusAccepted:
+			return nil
+		case status == http.StatusTooManyRequests && attempt < 120:
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(retryAfter):
+			}
+		default:
+			return fmt.Errorf("follow %d: %d %s", i, status, b)
+		}
+	}
+}
+
+// post signs and sends one delivery, returning the status, how long a 429 asks to wait and the body.
+func (r *remote) post(ctx context.Context, client *http.Client, actor, inbox string, body []byte) (int, time.Duration, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return 0, 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/activity+json")
 	if err := httpsig.Sign(req, body, actor+"#main-key", r.key, time.Now()); err != nil {
-		return err
+		return 0, 0, nil, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return 0, 0, nil, err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusAccepted {
-		return fmt.Errorf("follow %d: %d %s", i, resp.StatusCode, b)
+	wait := 200 * time.Millisecond
+	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+		wait = time.Duration(secs) * time.Second
 	}
-	return nil
+	return resp.StatusCode, wait, b, nil
 }
 
 // instanceKeys resolves the instance's actor keys by fetching the actor document, as a real

@@ -100,7 +100,11 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 		t.Fatal(err)
 	}
 	// The OAuth authorisation page is ui/web's: mount it as cmd/instance/server does.
-	wh, err := web.New(web.Options{Service: svc, Logger: slog.New(slog.DiscardHandler)})
+	views, err := ap.NewViews(svc, o.Filters, o.Lists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wh, err := web.New(web.Options{Service: svc, Views: views, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
