@@ -20,6 +20,7 @@ func FuzzParseSignature(f *testing.F) {
 		`keyId="acct:a@b",signature="AAAA"`,
 		`keyId="https://a.example/k",signature="AAAA",signature="BBBB"`,
 		`keyId="https://a.example/k",signature="AAAA",`,
+		`keyId="https://a.example/k",signature="AAAA",headers=" "`,
 	} {
 		f.Add(s)
 	}

@@ -83,6 +83,10 @@ func parseSignature(raw string) (*signature, *Error) {
 
 	if h, ok := p["headers"]; ok {
 		s.headers = strings.Fields(strings.ToLower(h))
+		if len(s.headers) == 0 {
+			// An empty list signs nothing: any request would verify.
+			return nil, invalid("Signature covers no headers")
+		}
 	} else if s.algorithm == "rsa-sha256" {
 		s.headers = []string{"date"}
 	} else {
