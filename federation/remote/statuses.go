@@ -93,7 +93,9 @@ func (d *Dereferencer) StatusFromObject(o *as2.ParsedObject, author *ap.Actor) *
 	if st.URL == "" {
 		st.URL = o.ID
 	}
-	if o.Type == "Note" {
+	if o.Idea != nil {
+		st.Kind = ap.KindIdea // a Guildhall idea: a Note whose name is its title
+	} else if o.Type == "Note" {
 		st.Title = "" // Notes have no title; some servers mirror the summary into name
 	}
 	if !o.Updated.IsZero() && o.Updated.After(o.Published) {

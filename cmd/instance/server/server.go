@@ -17,6 +17,7 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
@@ -82,6 +83,7 @@ type Instance struct {
 	Web     *web.Handler
 	Media   *activitypub.MediaService
 	Groups  *groups.Groups
+	Ideas   *ideas.Ideas
 	log     *slog.Logger
 	metrics *metrics.Set
 	opts    Options
@@ -138,6 +140,9 @@ func (in *Instance) prepare(ctx context.Context) error {
 	if in.Groups, err = groups.New(svc, in.Store, in.log); err != nil {
 		return err
 	}
+	if in.Ideas, err = ideas.New(svc, in.Store, in.Groups, in.log); err != nil {
+		return err
+	}
 	if err := in.setupGovernance(ctx); err != nil {
 		return err
 	}
@@ -192,6 +197,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.deliveryOptions(),
 		AuthorizedFetch: in.Config.AuthorizedFetch,
 		Groups:          in.Groups,
+		Ideas:           in.Ideas,
 	})
 	if err != nil {
 		return nil, err
