@@ -223,8 +223,8 @@ func (in *Instance) routes() (http.Handler, error) {
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
 		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
-		Groups: in.Groups,
-		Lists:  prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
+		Groups: in.Groups, Ideas: in.Ideas,
+		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
 	if err != nil {
 		return nil, err
 	}
