@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
@@ -36,6 +37,8 @@ type Options struct {
 	Preview activitypub.Renderer
 	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
 	SSO SSO
+	// Ideas, when set, serves the ideas pages (/ideas).
+	Ideas *ideas.Ideas
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -53,6 +56,7 @@ type Handler struct {
 	views     *activitypub.Views
 	live      *liveHub
 	sso       SSO
+	ideas     *ideas.Ideas
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -78,6 +82,7 @@ func New(o Options) (*Handler, error) {
 		markers:   o.Markers,
 		views:     o.Views,
 		sso:       o.SSO,
+		ideas:     o.Ideas,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
