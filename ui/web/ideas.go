@@ -155,7 +155,7 @@ func (h *Handler) ideasList(w http.ResponseWriter, r *http.Request) error {
 	if activitypub.KindOf(err) == activitypub.Invalid {
 		return h.render(w, r, http.StatusUnprocessableEntity, "ideas", view{Title: "Ideas", Section: "ideas",
 			Errors: []fieldError{{Field: "sort", Message: sentence(activitypub.Message(err))}},
-			Page: ideasPage{Sorts: sortOptions(""), States: stateOptions("", true)}})
+			Page:   ideasPage{Sorts: sortOptions(""), States: stateOptions("", true)}})
 	}
 	if err != nil {
 		return err
