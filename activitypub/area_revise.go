@@ -22,7 +22,15 @@ func (s *Service) ReviseLocalStatus(ctx context.Context, st *Status, content str
 	}
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		if content != st.Content {
+			// Peers see times to the second (as2 writes published and updated so, as Mastodon
+			// does), take an updated not after published as no edit time at all, and ignore an
+			// Update not newer than the last: each revision moves to a later second than the
+			// previous version, so changes within one second still read as edits, in order.
 			now := s.Now().Truncate(time.Millisecond)
+			last := editTime(st).Truncate(time.Second)
+			if !now.Truncate(time.Second).After(last) {
+				now = last.Add(time.Second)
+			}
 			prev := &StatusEdit{ID: s.NewID(), StatusID: st.ID, Content: st.Content, Source: st.Source,
 				SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: editTime(st)}
 			if err := s.store.AddStatusEdit(ctx, prev); err != nil {
