@@ -122,6 +122,9 @@ type ParsedObject struct {
 	QuoteURL     string
 	Tags         []ParsedTag
 	Attachments  []ParsedAttachment
+	// Guildhall terms (questions.go): "question" for a question; its accepted answer's id.
+	PostKind       string
+	AcceptedAnswer string
 }
 
 // Tag kinds.
