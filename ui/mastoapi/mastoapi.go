@@ -12,6 +12,7 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
 	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
@@ -59,6 +60,8 @@ type Options struct {
 	Media *activitypub.MediaService
 	// Groups, when set, serves /api/guildhall/v1/groups; without it those routes answer 404.
 	Groups *groups.Groups
+	// Questions, when set, serves /api/guildhall/v1/questions; without it those routes answer 404.
+	Questions *questions.Questions
 }
 
 // Handler serves the Mastodon client API. Build it with New and mount it with Routes.
