@@ -202,3 +202,16 @@ func Excerpt(content string, n int) string {
 	}
 	return text
 }
+
+// MayAccept reports whether by may accept an answer to a question: what the question page asks
+// before offering the accept buttons.
+func (q *Questions) MayAccept(ctx context.Context, by *ap.Account, qs *ap.Status) bool {
+	if by == nil || !qs.Local || qs.Kind != ap.KindQuestion {
+		return false
+	}
+	if qs.ActorID == by.Actor.ID {
+		return true
+	}
+	mod, err := q.moderates(ctx, by, qs.GroupID)
+	return err == nil && mod
+}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
-	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
 	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
 )
