@@ -15,6 +15,7 @@ import (
 
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/federation/as2"
 	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/federation/docs"
@@ -138,6 +139,7 @@ func (f *Federation) Routes(r *mux.Router) {
 	// The instance actor's own inbox is the shared one: it follows no one and is written to
 	// only by servers answering its fetches.
 	r.Handle("/actor/inbox", http.HandlerFunc(f.inbox.ServeShared)).Methods(http.MethodPost)
+	r.HandleFunc(as2.ContextPath, serveContext).Methods(http.MethodGet, http.MethodHead)
 	f.docs.Routes(r)
 	f.ideasRoutes(r)
 }

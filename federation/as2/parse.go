@@ -124,6 +124,9 @@ type ParsedObject struct {
 	QuoteURL     string
 	Tags         []ParsedTag
 	Attachments  []ParsedAttachment
+	// Guildhall terms (questions.go): "question" for a question; its accepted answer's id.
+	PostKind       string
+	AcceptedAnswer string
 	// Idea holds the Guildhall ideas terms (ideaStatus…), nil when the object has none.
 	Idea *IdeaTerms
 }

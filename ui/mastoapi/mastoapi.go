@@ -14,6 +14,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
 	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
 )
@@ -60,6 +61,8 @@ type Options struct {
 	Media *activitypub.MediaService
 	// Groups, when set, serves /api/guildhall/v1/groups; without it those routes answer 404.
 	Groups *groups.Groups
+	// Questions, when set, serves /api/guildhall/v1/questions; without it those routes answer 404.
+	Questions *questions.Questions
 	// Ideas, when set, serves /api/guildhall/v1/ideas; without it those routes answer 404.
 	Ideas *ideas.Ideas
 }

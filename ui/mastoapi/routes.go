@@ -220,7 +220,7 @@ func (h *Handler) Routes(r *mux.Router) {
 	if h.media != nil {
 		h.media.Routes(r)
 	}
-	for _, rt := range append(h.routes(), h.governanceRoutes()...) {
+	for _, rt := range append(append(h.routes(), h.governanceRoutes()...), h.questionRoutes()...) {
 		methods := []string{rt.method}
 		if rt.method == http.MethodGet {
 			methods = append(methods, http.MethodHead)

@@ -23,6 +23,7 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
+	"questions", "question", "ask",
 	"ideas", "idea", "idea_new"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a

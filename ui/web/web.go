@@ -13,6 +13,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 )
 
 // Options configures a Handler. Service is required.
@@ -39,6 +40,8 @@ type Options struct {
 	SSO SSO
 	// Ideas, when set, serves the ideas pages (/ideas).
 	Ideas *ideas.Ideas
+	// Questions, when set, serves the questions pages (/questions).
+	Questions *questions.Questions
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -57,6 +60,7 @@ type Handler struct {
 	live      *liveHub
 	sso       SSO
 	ideas     *ideas.Ideas
+	questions *questions.Questions
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -83,6 +87,7 @@ func New(o Options) (*Handler, error) {
 		views:     o.Views,
 		sso:       o.SSO,
 		ideas:     o.Ideas,
+		questions: o.Questions,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
