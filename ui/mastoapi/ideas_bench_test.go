@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -21,7 +22,7 @@ func BenchmarkIdeasList(b *testing.B) {
 	storagetest.ForEachB(b, func(b *testing.B, st *storage.Store) {
 		e := newEnv(b, st)
 		ctx := context.Background()
-		x, err := ideas.New(e.svc, st, nil, nil)
+		x, err := ideas.New(e.svc, st, nil, slog.New(slog.DiscardHandler))
 		if err != nil {
 			b.Fatal(err)
 		}
