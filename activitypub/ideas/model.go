@@ -163,7 +163,7 @@ type Groups interface {
 type View struct {
 	Status    *ap.Status
 	Idea      *Idea
-	AdoptedBy []string // domains, in the order they adopted it
+	AdoptedBy []string  // domains, in the order they adopted it
 	Changes   []*Change // on Get only: lists leave the history out
 }
 
