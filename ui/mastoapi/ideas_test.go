@@ -98,6 +98,18 @@ func TestIdeaAPI(t *testing.T) {
 			t.Fatalf("after the moderator declined it: %+v", got)
 		}
 
+		// The author edits the text (a Mastodon edit); the next change keeps the new text, with
+		// one status line.
+		e.call("PUT", "/api/v1/statuses/"+idea.ID, ta, jsonBody{"status": "One rota for the whole county."}, 200, nil)
+		e.call("POST", path, ta, jsonBody{"status": "planned"}, 200, &got)
+		if got.Content != "<p><strong>Status: Planned</strong></p><p>One rota for the whole county.</p>" || got.Title != "Shared gritting rota" {
+			t.Fatalf("after an edit and a change the content is %q", got.Content)
+		}
+		e.call("POST", path, tm, jsonBody{"status": "declined", "reason": "No budget"}, 200, &got)
+		if got.Content != "<p><strong>Status: Declined — No budget</strong></p><p>One rota for the whole county.</p>" {
+			t.Fatalf("after the next change the content is %q", got.Content)
+		}
+
 		// Votes are favourites: one per person, undo allowed.
 		for range 2 {
 			e.call("POST", "/api/v1/statuses/"+second.ID+"/favourite", ta, nil, 200, nil)
