@@ -77,6 +77,7 @@ type ideasPage struct {
 	Reason     string
 	Text       string
 	Vis        string
+	GroupID    string // the group the list or the new idea is for, "" for none
 }
 
 func stateOptions(selected string, any bool) []option {
@@ -147,11 +148,12 @@ func handleOf(a *activitypub.Actor, domain string) string {
 
 func (h *Handler) ideasList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	sort, state := q.Get("sort"), q.Get("status")
+	sort, state, group := q.Get("sort"), q.Get("status"), q.Get("group_id")
 	if sort == "" {
 		sort = "newest"
 	}
-	list, err := h.ideas.List(r.Context(), viewerOf(AccountFrom(r.Context())), ideas.Query{Sort: ideas.Sort(sort), State: ideas.State(state), Limit: 40})
+	list, err := h.ideas.List(r.Context(), viewerOf(AccountFrom(r.Context())), ideas.Query{Sort: ideas.Sort(sort),
+		State: ideas.State(state), GroupID: group, Limit: 40})
 	if activitypub.KindOf(err) == activitypub.Invalid {
 		return h.render(w, r, http.StatusUnprocessableEntity, "ideas", view{Title: "Ideas", Section: "ideas",
 			Errors: []fieldError{{Field: "sort", Message: sentence(activitypub.Message(err))}},
@@ -165,7 +167,8 @@ func (h *Handler) ideasList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.render(w, r, http.StatusOK, "ideas", view{Title: "Ideas", Section: "ideas",
-		Page: ideasPage{Ideas: items, Sorts: sortOptions(sort), States: stateOptions(state, true), Sort: sort, State: state}})
+		Page: ideasPage{Ideas: items, Sorts: sortOptions(sort), States: stateOptions(state, true), Sort: sort, State: state,
+			GroupID: group}})
 }
 
 // ideaVisibilities are the audiences an idea may have: every one but direct.
@@ -184,7 +187,8 @@ func (h *Handler) ideaForm(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, signInURL(r))
 	}
 	return h.render(w, r, http.StatusOK, "idea_new", view{Title: "Propose an idea", Section: "ideas",
-		Values: map[string]string{}, Page: ideasPage{Visibility: ideaVisibilities(), Vis: string(activitypub.Public)}})
+		Values: map[string]string{}, Page: ideasPage{Visibility: ideaVisibilities(), Vis: string(activitypub.Public),
+			GroupID: r.URL.Query().Get("group_id")}})
 }
 
 func (h *Handler) ideaCreate(w http.ResponseWriter, r *http.Request) error {
@@ -215,7 +219,7 @@ func (h *Handler) ideaCreate(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return h.render(w, r, http.StatusUnprocessableEntity, "idea_new", view{Title: "Propose an idea", Section: "ideas",
 			Errors: errs, Values: map[string]string{"idea-title": title},
-			Page: ideasPage{Visibility: ideaVisibilities(), Vis: vis, Text: text}})
+			Page: ideasPage{Visibility: ideaVisibilities(), Vis: vis, Text: text, GroupID: r.PostForm.Get("group_id")}})
 	}
 	return redirect(w, r, "/ideas/"+url.PathEscape(v.Status.ID))
 }

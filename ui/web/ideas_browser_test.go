@@ -86,6 +86,8 @@ func TestBrowserIdeas(t *testing.T) {
 		chromedp.SetValue(css("#sort"), "votes"),
 		chromedp.SetValue(css("#status"), "declined"),
 		chromedp.Click(css(".ideas-filter button")),
+		// The server marks the chosen options: this is the new page, not the one submitted.
+		chromedp.WaitReady(css(`#status option[value="declined"][selected]`)),
 		chromedp.WaitVisible(css(".idea-item")),
 	)
 	b.checkA11y("ideas list, sorted and filtered")

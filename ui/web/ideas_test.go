@@ -83,6 +83,8 @@ func TestIdeaPages(t *testing.T) {
 	e.get(bob, "/ideas").wantBody(t, "0 votes")
 	e.get(bob, "/ideas?status=planned").wantBody(t, "No ideas yet with this status")
 	e.get(bob, "/ideas?sort=best").wantStatus(t, http.StatusUnprocessableEntity)
+	e.get(bob, "/ideas?group_id=g1").wantBody(t, `href="/ideas/new?group_id=g1"`, `name="group_id" value="g1"`, "No ideas yet")
+	e.get(bob, "/ideas/new?group_id=g1").wantBody(t, `<input type="hidden" name="group_id" value="g1">`)
 
 	// A remote idea: the administrator marks it adopted here; bob is not offered the button.
 	remote := e.remoteIdea("Four-day week")
