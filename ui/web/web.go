@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 )
 
@@ -36,6 +37,9 @@ type Options struct {
 	Preview activitypub.Renderer
 	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
 	SSO SSO
+	// Groups, when set, serves the group pages (directory, group, moderation) and lets the
+	// compose form post into a group.
+	Groups *groups.Groups
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -53,6 +57,7 @@ type Handler struct {
 	views     *activitypub.Views
 	live      *liveHub
 	sso       SSO
+	groups    *groups.Groups // nil: the group pages answer 404
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -78,6 +83,7 @@ func New(o Options) (*Handler, error) {
 		markers:   o.Markers,
 		views:     o.Views,
 		sso:       o.SSO,
+		groups:    o.Groups,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
