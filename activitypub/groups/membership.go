@@ -63,9 +63,10 @@ func (g *Groups) reject(ctx context.Context, op string, group, to *ap.Actor, fol
 }
 
 // Join makes a local account follow a local or remote group, through the kernel's follow (so a
-// remote group gets a Follow). A local group's reach always admits local people. An invite-only
-// local group admits only the invited (and its moderators), at once; joining a remote group
-// uses up the invitation it sent, if any (its server decides).
+// remote group gets a Follow). A local group's reach always admits local people. In an approval
+// or invite-only local group the invited and the group's own moderators join at once; others ask
+// (approval) or are refused (invite-only). Joining a remote group uses up the invitation it
+// sent, if any (its server decides).
 func (g *Groups) Join(ctx context.Context, by *ap.Account, groupID string) (*ap.Relationship, error) {
 	const op = "groups.Join"
 	a, err := g.store.ActorByID(ctx, groupID)
@@ -76,7 +77,7 @@ func (g *Groups) Join(ctx context.Context, by *ap.Account, groupID string) (*ap.
 	if err != nil {
 		return nil, ap.Wrap(op, err)
 	}
-	if !local || set.Membership != Invite {
+	if !local || set.Membership == Open {
 		rel, err := g.svc.Follow(ctx, by, groupID, true, false)
 		if err == nil && !local {
 			_, err = g.store.DeleteGroupInvite(ctx, groupID, by.Actor.ID)
@@ -95,6 +96,9 @@ func (g *Groups) Join(ctx context.Context, by *ap.Account, groupID string) (*ap.
 		return nil, ap.Wrap(op, err)
 	}
 	if !invited && g.mayModerate(ctx, op, by, grp) != nil {
+		if set.Membership == Approval {
+			return g.svc.Follow(ctx, by, groupID, true, false) // a request for the moderators
+		}
 		return nil, ap.E(op, ap.Forbidden, "this group is by invitation only: ask one of its moderators")
 	}
 	if _, err := g.svc.Follow(ctx, by, groupID, true, false); err != nil {

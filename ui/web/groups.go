@@ -259,7 +259,7 @@ func (h *Handler) groupShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pr := h.presenter(r)
-	gp := &groupPage{Group: h.groupCard(pr, a), Compose: h.newCompose(h.groupHref(a), false)}
+	gp := &groupPage{Group: h.groupCard(pr, a), Compose: h.newCompose(h.groupHref(a), true)}
 	gp.Compose.Group, gp.Compose.GroupFixed = a.ID, true
 	gp.Compose.Heading = "Post in " + gp.Group.Name
 	if r.URL.Path != gp.Group.Page {

@@ -139,7 +139,12 @@ func TestGroupJourney(t *testing.T) {
 		"action": {"post"}, "group": {grp.Actor.ID}, "group_fixed": {"1"}})
 	banned.wantStatus(t, http.StatusForbidden)
 	banned.wantBody(t, "banned")
-	_ = benAcct
+
+	// The group's own moderator joins an approval group at once, without asking themselves.
+	e.post(ben, page+"/join", url.Values{"csrf_token": {bcsrf}}).wantRedirect(t, page)
+	if ok, _ := e.groups.IsMember(t.Context(), grp.Actor.ID, benAcct.Actor.ID); !ok {
+		t.Error("the owner's join of their approval group is still a request")
+	}
 }
 
 // TestGroupInviteOnly: nobody joins an invitation-only group uninvited; an invited person sees
