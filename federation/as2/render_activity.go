@@ -46,6 +46,8 @@ func newActivityType(typ string) (activityType, error) {
 		return streams.NewActivityStreamsFlag(), nil
 	case TypeRemove:
 		return streams.NewActivityStreamsRemove(), nil
+	case TypeInvite:
+		return streams.NewActivityStreamsInvite(), nil
 	}
 	return nil, fmt.Errorf("as2: cannot render activity type %q", typ)
 }

@@ -75,6 +75,8 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		return h.featured(ctx, from, act)
 	case "Add":
 		return h.featured(ctx, from, act)
+	case "Invite":
+		return h.groupInvite(ctx, owner, from, act)
 	}
 	return errIgnored
 }

@@ -17,6 +17,22 @@ type Groups interface {
 	ReceiveRemove(ctx context.Context, group *ap.Actor, statusURI string) error
 	// AuthorDeleted takes a deleted post out of the local groups that relayed it.
 	AuthorDeleted(ctx context.Context, statusURI string) error
+	// ReceiveInvite records a remote group's invitation of a local person.
+	ReceiveInvite(ctx context.Context, group, target *ap.Actor) error
+}
+
+// groupInvite takes a remote group's invitation (Invite{object: the group, target: a local
+// person}). Only a group inviting to itself is believed; other invitations (to events, by
+// people) are not understood here.
+func (h *Handler) groupInvite(ctx context.Context, owner, from *ap.Actor, act *as2.ParsedActivity) error {
+	if h.groups == nil || from.Kind != ap.KindGroup || act.Object == nil || act.Object.ID != from.URI || act.Target == "" {
+		return errIgnored
+	}
+	target, err := h.localTarget(ctx, owner, act.Target)
+	if err != nil {
+		return err
+	}
+	return h.groups.ReceiveInvite(ctx, from, target)
 }
 
 // relay offers a post that arrived signed by its author, with the object from the author's
