@@ -54,6 +54,8 @@ type Service struct {
 	dummyOnce sync.Once
 	dummy     string
 	onPost    []PostListener
+	onDelete  []PostListener // a local author deleted a post (area.go)
+	onEdit    []PostListener // a local author edited a post
 	gov       governance // registration, mail, two-factor, single sign-on (governance.go)
 }
 

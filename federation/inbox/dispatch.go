@@ -169,7 +169,10 @@ func (h *Handler) update(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef
 		if o.AttributedTo != from.URI || !as2.SameOrigin(o.ID, from.URI) {
 			return forbidden("cannot update another actor's status")
 		}
-		return h.svc.ReceiveUpdateStatus(ctx, from, h.deref.StatusFromObject(o, from))
+		if err := h.svc.ReceiveUpdateStatus(ctx, from, h.deref.StatusFromObject(o, from)); err != nil || h.groups == nil {
+			return err
+		}
+		return h.groups.AuthorUpdated(ctx, o.ID) // a local group re-announces the edit to its members
 	}
 	return errIgnored
 }
