@@ -56,7 +56,7 @@ type Service struct {
 	onPost    []PostListener
 	onDelete  []PostListener // a local author deleted a post (area.go)
 	onEdit    []PostListener // a local author edited a post
-	gov       governance // registration, mail, two-factor, single sign-on (governance.go)
+	gov       governance     // registration, mail, two-factor, single sign-on (governance.go)
 }
 
 // NewService checks the options and returns a Service.
