@@ -118,6 +118,9 @@ func (s *Service) EditStatus(ctx context.Context, author *Account, id string, in
 		return nil, Wrap(op, err)
 	}
 	s.publish(ctx, Event{Type: "status.update", StatusID: st.ID, Public: st.Visibility == Public})
+	for _, fn := range s.onEdit {
+		fn(ctx, &author.Actor, st)
+	}
 	return s.store.StatusByID(ctx, st.ID)
 }
 
@@ -176,6 +179,11 @@ func (s *Service) DeleteStatus(ctx context.Context, by *Account, id string) (*St
 		return nil, Wrap(op, err)
 	}
 	s.publish(ctx, Event{Type: "delete", StatusID: st.ID, Public: st.Visibility == Public})
+	if author.Local() && st.ReblogOfID == "" {
+		for _, fn := range s.onDelete {
+			fn(ctx, author, st)
+		}
+	}
 	return st, nil
 }
 
