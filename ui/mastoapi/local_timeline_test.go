@@ -25,7 +25,7 @@ func TestLocalTimelineInternalPosts(t *testing.T) {
 			return seen
 		}
 		cases := []struct {
-			name, path, token    string
+			name, path, token     string
 			wantPublic, wantLocal bool
 		}{
 			{"local signed in", "/api/v1/timelines/public?local=true", tr, true, true},
