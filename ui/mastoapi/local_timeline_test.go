@@ -43,3 +43,26 @@ func TestLocalTimelineInternalPosts(t *testing.T) {
 		}
 	})
 }
+
+// TestRemoveFromFollowers: POST /api/v1/accounts/:id/remove_from_followers ends the follow of
+// the given account, and the relationship it returns says so.
+func TestRemoveFromFollowers(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		owner, fan := e.user("owner"), e.user("fan")
+		to, tf := e.token(owner), e.token(fan)
+		e.call("POST", "/api/v1/accounts/"+owner.Actor.ID+"/follow", tf, nil, 200, nil)
+		var rel struct {
+			FollowedBy bool `json:"followed_by"`
+			Blocking   bool
+		}
+		e.call("POST", "/api/v1/accounts/"+fan.Actor.ID+"/remove_from_followers", to, nil, 200, &rel)
+		if rel.FollowedBy || rel.Blocking {
+			t.Errorf("relationship after removal = %+v", rel)
+		}
+		var followers []struct{ ID string }
+		e.call("GET", "/api/v1/accounts/"+owner.Actor.ID+"/followers", to, nil, 200, &followers)
+		if len(followers) != 0 {
+			t.Errorf("followers after removal = %v", followers)
+		}
+	})
+}

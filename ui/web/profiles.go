@@ -28,6 +28,8 @@ type peopleView struct {
 	Heading string
 	People  []actorView
 	Older   string
+	// Removable is true on the viewer's own followers list: each row gets a remove button.
+	Removable bool
 }
 
 // profileActor finds the person a /@name or /@name@host path names. Only people already known
@@ -115,6 +117,7 @@ func (h *Handler) people(w http.ResponseWriter, r *http.Request) error {
 		fs, err = h.svc.Following(ctx, a.ID, p)
 	} else {
 		pv.Heading = "People who follow " + pv.Person.Name
+		pv.Removable = AccountFrom(ctx) != nil && AccountFrom(ctx).Actor.ID == a.ID
 		fs, err = h.svc.Followers(ctx, a.ID, p)
 	}
 	if err != nil {
