@@ -66,3 +66,35 @@ func TestRemoveFromFollowers(t *testing.T) {
 		}
 	})
 }
+
+// TestDefaultPrivacy: update_credentials' source[privacy] sets the default visibility, which
+// verify_credentials and preferences report and a status sent without a visibility gets; an
+// internal default reads as "private" to apps (they know four values) but posts stay internal.
+func TestDefaultPrivacy(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		acct := e.user("jo")
+		tok := e.token(acct)
+		e.call("PATCH", "/api/v1/accounts/update_credentials", tok, jsonBody{"source": map[string]any{"privacy": "everyone"}}, 422, nil)
+		cases := []struct{ set, reported, posted string }{
+			{"unlisted", "unlisted", "unlisted"},
+			{"local", "private", "local"},
+			{"public", "public", "public"},
+		}
+		for _, c := range cases {
+			var cred struct{ Source struct{ Privacy string } }
+			e.call("PATCH", "/api/v1/accounts/update_credentials", tok, jsonBody{"source": map[string]any{"privacy": c.set}}, 200, &cred)
+			var prefs map[string]any
+			e.call("GET", "/api/v1/preferences", tok, nil, 200, &prefs)
+			var st struct{ ID, Visibility string }
+			e.call("POST", "/api/v1/statuses", tok, jsonBody{"status": "default " + c.set}, 200, &st)
+			stored, err := e.store.StatusByID(e.ctx, st.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cred.Source.Privacy != c.reported || prefs["posting:default:visibility"] != c.reported || string(stored.Visibility) != c.posted {
+				t.Errorf("default %s: source.privacy %q, preferences %v, posted %q; want %q, %q", c.set,
+					cred.Source.Privacy, prefs["posting:default:visibility"], stored.Visibility, c.reported, c.posted)
+			}
+		}
+	})
+}

@@ -59,6 +59,9 @@ type Options struct {
 	Media *activitypub.MediaService
 	// Groups, when set, serves /api/guildhall/v1/groups; without it those routes answer 404.
 	Groups *groups.Groups
+	// Settings, when set, keeps the default visibility (source.privacy, and what a status sent
+	// without a visibility gets); without it that default is public.
+	Settings *preferences.Settings
 }
 
 // Handler serves the Mastodon client API. Build it with New and mount it with Routes.

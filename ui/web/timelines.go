@@ -94,6 +94,7 @@ func (h *Handler) timeline(w http.ResponseWriter, r *http.Request, k timelineKin
 	}
 	tv := timelineView{Heading: k.heading, Intro: k.intro, Posts: posts, Empty: k.empty,
 		Compose: h.newCompose(r.URL.Path, true)}
+	h.composeDefault(r, &tv.Compose)
 	if k.section != "search" {
 		tv.Stream = k.section // the live stream of the same name
 	}

@@ -36,6 +36,9 @@ type Options struct {
 	Preview activitypub.Renderer
 	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
 	SSO SSO
+	// Settings keeps the default visibility and the profile images' alt text; optional (without
+	// it posts start public and those settings are not offered).
+	Settings *preferences.Settings
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -53,6 +56,7 @@ type Handler struct {
 	views     *activitypub.Views
 	live      *liveHub
 	sso       SSO
+	prefs     *preferences.Settings
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -78,6 +82,7 @@ func New(o Options) (*Handler, error) {
 		markers:   o.Markers,
 		views:     o.Views,
 		sso:       o.SSO,
+		prefs:     o.Settings,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
