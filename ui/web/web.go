@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
@@ -42,6 +43,12 @@ type Options struct {
 	Ideas *ideas.Ideas
 	// Questions, when set, serves the questions pages (/questions).
 	Questions *questions.Questions
+	// Groups, when set, serves the group pages (directory, group, moderation) and lets the
+	// compose form post into a group.
+	Groups *groups.Groups
+	// Settings keeps the default visibility and the profile images' alt text; optional (without
+	// it posts start public and those settings are not offered).
+	Settings *preferences.Settings
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -61,6 +68,8 @@ type Handler struct {
 	sso       SSO
 	ideas     *ideas.Ideas
 	questions *questions.Questions
+	groups    *groups.Groups // nil: the group pages answer 404
+	prefs     *preferences.Settings
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -88,6 +97,8 @@ func New(o Options) (*Handler, error) {
 		sso:       o.SSO,
 		ideas:     o.Ideas,
 		questions: o.Questions,
+		groups:    o.Groups,
+		prefs:     o.Settings,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
