@@ -257,6 +257,6 @@ type Store interface {
 	OutboxStore
 	InboxStore
 	OAuthStore
-	GovernanceStore
+	AuditStore
 	Ping(ctx context.Context) error
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // authMode says who may call a route.
@@ -293,7 +294,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error 
 		case rt.auth == appToken && c.token == nil:
 			return errNoToken
 		}
-		if rt.scope != "" && c.token != nil && !activitypub.ScopeGranted(c.token.Scopes, rt.scope) {
+		if rt.scope != "" && c.token != nil && !accounts.ScopeGranted(c.token.Scopes, rt.scope) {
 			return errScope
 		}
 	}

@@ -16,7 +16,9 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
@@ -82,10 +84,13 @@ type Instance struct {
 	Web     *web.Handler
 	Media   *activitypub.MediaService
 	Groups  *groups.Groups
-	log     *slog.Logger
-	metrics *metrics.Set
-	opts    Options
-	sso     *oidc.Client // single sign-on, when configured
+	// Accounts and Moderation are the sign-in and governance areas, built once here.
+	Accounts   *accounts.Accounts
+	Moderation *moderation.Moderation
+	log        *slog.Logger
+	metrics    *metrics.Set
+	opts       Options
+	sso        *oidc.Client // single sign-on, when configured
 	// cluster relays events and cache changes between processes sharing a PostgreSQL database;
 	// nil on SQLite.
 	cluster *cluster
@@ -138,6 +143,12 @@ func (in *Instance) prepare(ctx context.Context) error {
 	if in.Groups, err = groups.New(svc, in.Store, in.log); err != nil {
 		return err
 	}
+	if in.Accounts, err = accounts.New(svc, in.Store, in.log); err != nil {
+		return err
+	}
+	if in.Moderation, err = moderation.New(svc, in.Store, in.log); err != nil {
+		return err
+	}
 	if err := in.setupGovernance(ctx); err != nil {
 		return err
 	}
@@ -154,7 +165,7 @@ func New(ctx context.Context, cfg Config, o Options) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	token, err := in.Service.PrepareSetup(ctx)
+	token, err := in.Accounts.PrepareSetup(ctx)
 	if err != nil {
 		in.Close()
 		return nil, fmt.Errorf("setup token: %w", err)
@@ -217,8 +228,8 @@ func (in *Instance) routes() (http.Handler, error) {
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
 		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
-		Groups: in.Groups,
-		Lists:  prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
+		Groups: in.Groups, Accounts: in.Accounts, Moderation: in.Moderation,
+		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +245,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
 		RequestID: RequestID, Media: in.Media, Preview: preview, Views: views, Markers: prefs.markers,
-		SSO: in.webSSO(),
+		SSO: in.webSSO(), Accounts: in.Accounts, Moderation: in.Moderation,
 	})
 	if err != nil {
 		return nil, err

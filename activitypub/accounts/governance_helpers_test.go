@@ -1,4 +1,4 @@
-package activitypub_test
+package accounts_test
 
 import (
 	"crypto/rsa"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/adapters/mail"
 	"github.com/guildhall/guildhall/adapters/mail/mailtest"
 	"github.com/guildhall/guildhall/adapters/markdown"
@@ -26,6 +28,8 @@ type govWorld struct {
 	mu    sync.Mutex
 	clock time.Time
 	owner *ap.Account
+	acc   *accounts.Accounts
+	mod   *moderation.Moderation
 }
 
 func newGovWorld(t *testing.T, st *storage.Store) *govWorld {
@@ -49,14 +53,23 @@ func newGovWorld(t *testing.T, st *storage.Store) *govWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.SetMailer(m)
-	svc.SetTOTP(totp.TOTP{})
-	g.world = &world{t: t, ctx: t.Context(), svc: svc, store: st}
-	tok, err := svc.PrepareSetup(g.ctx)
+	acc, err := accounts.New(svc, st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.owner, err = svc.CompleteSetup(g.ctx, tok, ap.NewUser{Username: "owner", Email: "owner@council.test", Password: "a long enough password"}); err != nil {
+	mod, err := moderation.New(svc, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.acc, g.mod = acc, mod
+	acc.SetMailer(m)
+	acc.SetTOTP(totp.TOTP{})
+	g.world = &world{t: t, ctx: t.Context(), svc: svc, store: st}
+	tok, err := acc.PrepareSetup(g.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.owner, err = acc.CompleteSetup(g.ctx, tok, ap.NewUser{Username: "owner", Email: "owner@council.test", Password: "a long enough password"}); err != nil {
 		t.Fatal(err)
 	}
 	return g
@@ -101,9 +114,9 @@ func (g *govWorld) users() int {
 	return n
 }
 
-func (g *govWorld) setPolicy(p ap.RegistrationPolicy) {
+func (g *govWorld) setPolicy(p accounts.RegistrationPolicy) {
 	g.t.Helper()
-	if err := g.svc.SetRegistrationPolicy(g.ctx, g.owner, p, "test"); err != nil {
+	if err := g.acc.SetRegistrationPolicy(g.ctx, g.owner, p, "test"); err != nil {
 		g.t.Fatal(err)
 	}
 }
@@ -113,7 +126,7 @@ func (g *govWorld) staff(name string, role ap.Role) *ap.Account {
 	g.t.Helper()
 	a := g.user(name)
 	if role != ap.RoleMember {
-		if err := g.svc.SetRole(g.ctx, g.owner, a.Actor.ID, role, "test"); err != nil {
+		if err := g.acc.SetRole(g.ctx, g.owner, a.Actor.ID, role, "test"); err != nil {
 			g.t.Fatal(err)
 		}
 	}

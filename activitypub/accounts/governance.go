@@ -1,70 +1,11 @@
-package activitypub
+package accounts
 
 import (
 	"context"
 	"time"
+
+	"github.com/guildhall/guildhall/activitypub"
 )
-
-// Role is what a local person may do on the instance. The permission table is roles.go; the
-// documentation of it is docs/roles.md.
-type Role string
-
-// The roles, most powerful first.
-const (
-	RoleOwner        Role = "owner"
-	RoleAdmin        Role = "admin"
-	RoleModerator    Role = "moderator"
-	RoleGroupManager Role = "group_manager"
-	RoleMember       Role = "member"
-)
-
-// Valid reports whether r is one of the roles.
-func (r Role) Valid() bool {
-	switch r {
-	case RoleOwner, RoleAdmin, RoleModerator, RoleGroupManager, RoleMember:
-		return true
-	}
-	return false
-}
-
-// Admin reports whether r administers the instance (the old admin flag).
-func (r Role) Admin() bool { return r == RoleOwner || r == RoleAdmin }
-
-// rank orders roles for "may not grant above yourself".
-func (r Role) rank() int {
-	switch r {
-	case RoleOwner:
-		return 4
-	case RoleAdmin:
-		return 3
-	case RoleModerator:
-		return 2
-	case RoleGroupManager:
-		return 1
-	}
-	return 0
-}
-
-// Registration is the governance state of a user. The zero value is an ordinary, approved,
-// confirmed member, which is what every account made before governance existed is.
-type Registration struct {
-	Role        Role // "" reads as admin or member after the Admin flag
-	Pending     bool // signed up, awaiting an administrator's approval
-	Unconfirmed bool // email address not confirmed yet
-	Reason      string
-	InviteID    string
-}
-
-// RoleOf returns the user's role, reading the old admin flag when no role is stored.
-func (u *User) RoleOf() Role {
-	switch {
-	case u.Role.Valid():
-		return u.Role
-	case u.Admin:
-		return RoleAdmin
-	}
-	return RoleMember
-}
 
 // Mail is one plain-text message to one person.
 type Mail struct {
@@ -127,25 +68,12 @@ type ExternalIdentity struct {
 	LastLoginAt time.Time
 }
 
-// AuditEntry is one line of the audit log: who did what to whom, when and why.
-type AuditEntry struct {
-	ID         string
-	ActorID    string
-	ActorName  string
-	Action     string
-	TargetType string
-	TargetID   string
-	TargetName string
-	Reason     string
-	CreatedAt  time.Time
-}
-
-// GovernanceStore keeps what registration, two-factor, single sign-on and the audit log need.
+// GovernanceStore keeps what registration, invites, two-factor and single sign-on need.
 type GovernanceStore interface {
 	// PendingUsers lists users awaiting approval, newest first. paged by actor id.
-	PendingUsers(ctx context.Context, p Page) ([]*User, error)
+	PendingUsers(ctx context.Context, p activitypub.Page) ([]*activitypub.User, error)
 	// ListUsers lists users, optionally of one role ("" for all), paged by actor id.
-	ListUsers(ctx context.Context, f UserFilter, p Page) ([]*User, error)
+	ListUsers(ctx context.Context, f UserFilter, p activitypub.Page) ([]*activitypub.User, error)
 	// DeleteActor removes a local actor and, by cascade, its user and everything it owns.
 	DeleteActor(ctx context.Context, id string) error
 
@@ -180,21 +108,18 @@ type GovernanceStore interface {
 	// RevokeUserTokens revokes every OAuth token of a user.
 	RevokeUserTokens(ctx context.Context, userID string, at time.Time) error
 
-	ReportQueue
-	RetentionStore
-
-	AppendAudit(ctx context.Context, e *AuditEntry) error
-	// AuditLog lists entries newest first, paged by id.
-	AuditLog(ctx context.Context, p Page) ([]*AuditEntry, error)
+	// HasLegalHold reports whether an account is under a legal hold (the moderation area
+	// places them), which refuses its deletion.
+	HasLegalHold(ctx context.Context, actorID string) (bool, error)
 }
 
 // UserFilter narrows ListUsers.
 type UserFilter struct {
-	Role    Role
+	Role    activitypub.Role
 	Pending bool // only those awaiting approval
 }
 
-// governance is the Service's configuration for who gets in.
+// governance is the area's configuration for who gets in.
 type governance struct {
 	mailer Mailer
 	totp   TOTP
@@ -202,10 +127,7 @@ type governance struct {
 }
 
 // SetMailer connects the mail adapter. Without one, features that need email refuse clearly.
-func (s *Service) SetMailer(m Mailer) { s.gov.mailer = m }
+func (s *Accounts) SetMailer(m Mailer) { s.gov.mailer = m }
 
 // SetTOTP connects the one-time-password adapter that two-factor sign-in needs.
-func (s *Service) SetTOTP(t TOTP) { s.gov.totp = t }
-
-// govStore is the store's governance side; the Store interface embeds it.
-func (s *Service) govStore() GovernanceStore { return s.store }
+func (s *Accounts) SetTOTP(t TOTP) { s.gov.totp = t }

@@ -1,4 +1,4 @@
-package activitypub
+package accounts
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/guildhall/guildhall/activitypub"
 )
 
 // OOBRedirect is the out-of-band redirect URI: the code is shown to the person instead of sent
@@ -28,30 +30,30 @@ type AppInput struct {
 
 // RegisterApp registers a client application and returns it with its client secret, which is
 // shown this once: only its hash is kept.
-func (s *Service) RegisterApp(ctx context.Context, in AppInput) (*OAuthApp, string, error) {
+func (s *Accounts) RegisterApp(ctx context.Context, in AppInput) (*activitypub.OAuthApp, string, error) {
 	const op = "activitypub.RegisterApp"
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
-		return nil, "", E(op, Invalid, "Validation failed: Application name can't be blank")
+		return nil, "", activitypub.E(op, activitypub.Invalid, "Validation failed: Application name can't be blank")
 	}
 	if utf8.RuneCountInString(in.Name) > 200 {
-		return nil, "", E(op, Invalid, "Validation failed: Application name is too long")
+		return nil, "", activitypub.E(op, activitypub.Invalid, "Validation failed: Application name is too long")
 	}
 	var uris []string
 	for _, raw := range in.RedirectURIs {
 		uris = append(uris, strings.Fields(raw)...)
 	}
 	if len(uris) == 0 {
-		return nil, "", E(op, Invalid, "Validation failed: Redirect URI can't be blank")
+		return nil, "", activitypub.E(op, activitypub.Invalid, "Validation failed: Redirect URI can't be blank")
 	}
 	for _, u := range uris {
 		if err := validRedirectURI(u); err != nil {
-			return nil, "", Wrap(op, err)
+			return nil, "", activitypub.Wrap(op, err)
 		}
 	}
 	scopes, err := ParseScopes(in.Scopes)
 	if err != nil {
-		return nil, "", Wrap(op, err)
+		return nil, "", activitypub.Wrap(op, err)
 	}
 	if w := strings.TrimSpace(in.Website); w != "" {
 		if u, err := url.Parse(w); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
@@ -59,12 +61,12 @@ func (s *Service) RegisterApp(ctx context.Context, in AppInput) (*OAuthApp, stri
 		}
 	}
 	secret := NewSecret()
-	app := &OAuthApp{
-		ID: s.NewID(), ClientID: NewSecret(), ClientSecretHash: HashSecret(secret), Name: in.Name,
-		Website: strings.TrimSpace(in.Website), RedirectURIs: dedupe(uris), Scopes: scopes, CreatedAt: s.Now(),
+	app := &activitypub.OAuthApp{
+		ID: s.svc.NewID(), ClientID: NewSecret(), ClientSecretHash: HashSecret(secret), Name: in.Name,
+		Website: strings.TrimSpace(in.Website), RedirectURIs: dedupe(uris), Scopes: scopes, CreatedAt: s.svc.Now(),
 	}
 	if err := s.store.CreateApp(ctx, app); err != nil {
-		return nil, "", Wrap(op, err)
+		return nil, "", activitypub.Wrap(op, err)
 	}
 	return app, secret, nil
 }
@@ -76,41 +78,41 @@ func validRedirectURI(raw string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Fragment != "" || len(raw) > 2000 {
-		return E(op, Invalid, "Validation failed: Redirect URI must be an absolute URI.")
+		return activitypub.E(op, activitypub.Invalid, "Validation failed: Redirect URI must be an absolute URI.")
 	}
 	if (u.Scheme == "http" || u.Scheme == "https") && u.Host == "" {
-		return E(op, Invalid, "Validation failed: Redirect URI must be an absolute URI.")
+		return activitypub.E(op, activitypub.Invalid, "Validation failed: Redirect URI must be an absolute URI.")
 	}
 	if strings.EqualFold(u.Scheme, "javascript") || strings.EqualFold(u.Scheme, "data") {
-		return E(op, Invalid, "Validation failed: Redirect URI is not allowed.")
+		return activitypub.E(op, activitypub.Invalid, "Validation failed: Redirect URI is not allowed.")
 	}
 	return nil
 }
 
 // App returns a registered application by client id.
-func (s *Service) App(ctx context.Context, clientID string) (*OAuthApp, error) {
+func (s *Accounts) App(ctx context.Context, clientID string) (*activitypub.OAuthApp, error) {
 	const op = "activitypub.App"
 	if clientID == "" {
-		return nil, E(op, NotFound, "unknown client")
+		return nil, activitypub.E(op, activitypub.NotFound, "unknown client")
 	}
 	a, err := s.store.AppByClientID(ctx, clientID)
-	return a, Wrap(op, err)
+	return a, activitypub.Wrap(op, err)
 }
 
 // AppByID returns the application a token was issued to.
-func (s *Service) AppByID(ctx context.Context, id string) (*OAuthApp, error) {
+func (s *Accounts) AppByID(ctx context.Context, id string) (*activitypub.OAuthApp, error) {
 	a, err := s.store.AppByID(ctx, id)
-	return a, Wrap("activitypub.AppByID", err)
+	return a, activitypub.Wrap("activitypub.AppByID", err)
 }
 
 // errInvalidClient is the same for an unknown client and a wrong secret.
-var errInvalidClient = E("activitypub.OAuth", Unauthorized,
+var errInvalidClient = activitypub.E("activitypub.OAuth", activitypub.Unauthorized,
 	"Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.")
 
 // AuthenticateApp checks a client id and secret.
-func (s *Service) AuthenticateApp(ctx context.Context, clientID, clientSecret string) (*OAuthApp, error) {
+func (s *Accounts) AuthenticateApp(ctx context.Context, clientID, clientSecret string) (*activitypub.OAuthApp, error) {
 	a, err := s.App(ctx, clientID)
-	if IsNotFound(err) {
+	if activitypub.IsNotFound(err) {
 		return nil, errInvalidClient
 	}
 	if err != nil {
@@ -135,60 +137,60 @@ type AuthRequest struct {
 // redirect URI must be one the application registered and the scopes a subset of its scopes.
 // A NotFound or Invalid error here must be shown to the person, never redirected, since the
 // redirect URI itself may be the thing that is wrong.
-func (s *Service) CheckAuthRequest(ctx context.Context, r AuthRequest) (*OAuthApp, []string, error) {
+func (s *Accounts) CheckAuthRequest(ctx context.Context, r AuthRequest) (*activitypub.OAuthApp, []string, error) {
 	const op = "activitypub.CheckAuthRequest"
 	app, err := s.App(ctx, r.ClientID)
 	if err != nil {
-		if IsNotFound(err) {
-			return nil, nil, E(op, NotFound, "The client application is not known to this server.")
+		if activitypub.IsNotFound(err) {
+			return nil, nil, activitypub.E(op, activitypub.NotFound, "The client application is not known to this server.")
 		}
-		return nil, nil, Wrap(op, err)
+		return nil, nil, activitypub.Wrap(op, err)
 	}
 	if !containsString(app.RedirectURIs, r.RedirectURI) {
-		return nil, nil, E(op, Invalid, "The redirect URI included is not valid.")
+		return nil, nil, activitypub.E(op, activitypub.Invalid, "The redirect URI included is not valid.")
 	}
 	scopes := app.Scopes
 	if strings.TrimSpace(r.Scope) != "" {
 		if scopes, err = ParseScopes(r.Scope); err != nil {
-			return nil, nil, Wrap(op, err)
+			return nil, nil, activitypub.Wrap(op, err)
 		}
 		for _, sc := range scopes {
 			if !ScopeGranted(app.Scopes, sc) {
-				return nil, nil, E(op, Invalid, "The requested scope is invalid, unknown, or malformed.")
+				return nil, nil, activitypub.E(op, activitypub.Invalid, "The requested scope is invalid, unknown, or malformed.")
 			}
 		}
 	}
 	switch r.CodeChallengeMethod {
 	case "":
 		if r.CodeChallenge != "" {
-			return nil, nil, E(op, Invalid, "code_challenge_method must be S256")
+			return nil, nil, activitypub.E(op, activitypub.Invalid, "code_challenge_method must be S256")
 		}
 	case "S256":
 		if len(r.CodeChallenge) < 43 || len(r.CodeChallenge) > 128 {
-			return nil, nil, E(op, Invalid, "code_challenge is not valid")
+			return nil, nil, activitypub.E(op, activitypub.Invalid, "code_challenge is not valid")
 		}
 	default:
-		return nil, nil, E(op, Invalid, "code_challenge_method must be S256")
+		return nil, nil, activitypub.E(op, activitypub.Invalid, "code_challenge_method must be S256")
 	}
 	return app, scopes, nil
 }
 
 // CreateAuthCode records the consent of a signed-in person and returns the one-time code.
-func (s *Service) CreateAuthCode(ctx context.Context, acct *Account, r AuthRequest) (string, error) {
+func (s *Accounts) CreateAuthCode(ctx context.Context, acct *activitypub.Account, r AuthRequest) (string, error) {
 	const op = "activitypub.CreateAuthCode"
 	app, scopes, err := s.CheckAuthRequest(ctx, r)
 	if err != nil {
-		return "", Wrap(op, err)
+		return "", activitypub.Wrap(op, err)
 	}
 	code := NewSecret()
-	now := s.Now()
-	c := &OAuthCode{
+	now := s.svc.Now()
+	c := &activitypub.OAuthCode{
 		CodeHash: HashSecret(code), AppID: app.ID, UserID: acct.Actor.ID, RedirectURI: r.RedirectURI,
 		Scopes: scopes, CodeChallenge: r.CodeChallenge, CodeChallengeMethod: r.CodeChallengeMethod,
 		ExpiresAt: now.Add(codeLifetime), CreatedAt: now,
 	}
 	if err := s.store.CreateCode(ctx, c); err != nil {
-		return "", Wrap(op, err)
+		return "", activitypub.Wrap(op, err)
 	}
 	return code, nil
 }
@@ -203,31 +205,31 @@ type CodeExchange struct {
 }
 
 // errInvalidGrant covers every way a code can be wrong, so the answer does not tell which.
-var errInvalidGrant = E("activitypub.ExchangeCode", Invalid,
+var errInvalidGrant = activitypub.E("activitypub.ExchangeCode", activitypub.Invalid,
 	"The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.")
 
 // ExchangeCode turns an authorisation code into an access token. The code is taken (deleted)
 // first, so it works once even when the exchange then fails.
-func (s *Service) ExchangeCode(ctx context.Context, x CodeExchange) (string, *OAuthToken, error) {
+func (s *Accounts) ExchangeCode(ctx context.Context, x CodeExchange) (string, *activitypub.OAuthToken, error) {
 	const op = "activitypub.ExchangeCode"
 	app, err := s.App(ctx, x.ClientID)
-	if IsNotFound(err) {
+	if activitypub.IsNotFound(err) {
 		return "", nil, errInvalidClient
 	}
 	if err != nil {
-		return "", nil, Wrap(op, err)
+		return "", nil, activitypub.Wrap(op, err)
 	}
 	if x.Code == "" {
 		return "", nil, errInvalidGrant
 	}
 	c, err := s.store.TakeCode(ctx, HashSecret(x.Code))
-	if IsNotFound(err) {
+	if activitypub.IsNotFound(err) {
 		return "", nil, errInvalidGrant
 	}
 	if err != nil {
-		return "", nil, Wrap(op, err)
+		return "", nil, activitypub.Wrap(op, err)
 	}
-	if c.AppID != app.ID || s.Now().After(c.ExpiresAt) {
+	if c.AppID != app.ID || s.svc.Now().After(c.ExpiresAt) {
 		return "", nil, errInvalidGrant
 	}
 	if x.RedirectURI != "" && x.RedirectURI != c.RedirectURI {
@@ -246,7 +248,7 @@ func (s *Service) ExchangeCode(ctx context.Context, x CodeExchange) (string, *OA
 		return "", nil, errInvalidClient
 	}
 	secret, t, err := s.IssueToken(ctx, c.UserID, app.ID, c.Scopes)
-	return secret, t, Wrap(op, err)
+	return secret, t, activitypub.Wrap(op, err)
 }
 
 // pkceMatches checks an S256 code verifier (RFC 7636) against its challenge.
@@ -260,7 +262,7 @@ func pkceMatches(challenge, verifier string) bool {
 }
 
 // ClientToken issues an application token (grant_type=client_credentials), which acts as no one.
-func (s *Service) ClientToken(ctx context.Context, clientID, clientSecret, scope string) (string, *OAuthToken, error) {
+func (s *Accounts) ClientToken(ctx context.Context, clientID, clientSecret, scope string) (string, *activitypub.OAuthToken, error) {
 	const op = "activitypub.ClientToken"
 	app, err := s.AuthenticateApp(ctx, clientID, clientSecret)
 	if err != nil {
@@ -269,33 +271,33 @@ func (s *Service) ClientToken(ctx context.Context, clientID, clientSecret, scope
 	scopes := app.Scopes
 	if strings.TrimSpace(scope) != "" {
 		if scopes, err = ParseScopes(scope); err != nil {
-			return "", nil, Wrap(op, err)
+			return "", nil, activitypub.Wrap(op, err)
 		}
 		if !SubsetOf(scopes, app.Scopes) {
-			return "", nil, E(op, Invalid, "The requested scope is invalid, unknown, or malformed.")
+			return "", nil, activitypub.E(op, activitypub.Invalid, "The requested scope is invalid, unknown, or malformed.")
 		}
 	}
 	secret, t, err := s.IssueToken(ctx, "", app.ID, scopes)
-	return secret, t, Wrap(op, err)
+	return secret, t, activitypub.Wrap(op, err)
 }
 
 // RevokeToken revokes an access token of the application. Unknown tokens, and tokens of other
 // applications, are ignored without an error (RFC 7009), so the answer tells nothing.
-func (s *Service) RevokeToken(ctx context.Context, clientID, clientSecret, token string) error {
+func (s *Accounts) RevokeToken(ctx context.Context, clientID, clientSecret, token string) error {
 	const op = "activitypub.RevokeToken"
 	app, err := s.AuthenticateApp(ctx, clientID, clientSecret)
 	if err != nil {
 		return err
 	}
 	t, err := s.store.TokenByHash(ctx, HashSecret(token))
-	if IsNotFound(err) {
+	if activitypub.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {
-		return Wrap(op, err)
+		return activitypub.Wrap(op, err)
 	}
 	if t.AppID != app.ID || t.RevokedAt != nil {
 		return nil
 	}
-	return Wrap(op, s.store.RevokeToken(ctx, t.TokenHash, s.Now()))
+	return activitypub.Wrap(op, s.store.RevokeToken(ctx, t.TokenHash, s.svc.Now()))
 }

@@ -1,4 +1,4 @@
-package activitypub_test
+package moderation_test
 
 import (
 	"slices"
@@ -15,13 +15,13 @@ func TestRetentionDeletesExactlyThePreviewAndNothingHeld(t *testing.T) {
 		oldAlice := g.post(alice, "old alice", ap.Public)
 		g.advance(400 * 24 * time.Hour)
 		newBob := g.post(bob, "new bob", ap.Public)
-		if err := g.svc.SetLegalHold(g.ctx, g.owner, alice.Actor.ID, "FOI 2026/118"); err != nil {
+		if err := g.mod.SetLegalHold(g.ctx, g.owner, alice.Actor.ID, "FOI 2026/118"); err != nil {
 			t.Fatal(err)
 		}
-		wantKind(t, g.svc.SetLegalHold(g.ctx, g.owner, alice.Actor.ID, ""), ap.Conflict, "hold twice")
+		wantKind(t, g.mod.SetLegalHold(g.ctx, g.owner, alice.Actor.ID, ""), ap.Conflict, "hold twice")
 
 		const year = 365 * 24 * time.Hour
-		preview, err := g.svc.RetentionPreview(g.ctx, g.owner, year)
+		preview, err := g.mod.RetentionPreview(g.ctx, g.owner, year)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestRetentionDeletesExactlyThePreviewAndNothingHeld(t *testing.T) {
 		older := g.post(bob, "older now", ap.Public)
 		_ = older
 		g.advance(year)
-		deleted, err := g.svc.ApplyRetention(g.ctx, g.owner, year, ids)
+		deleted, err := g.mod.ApplyRetention(g.ctx, g.owner, year, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,14 +57,14 @@ func TestRetentionDeletesExactlyThePreviewAndNothingHeld(t *testing.T) {
 			}
 		}
 		// A held account cannot be deleted either, until the hold is lifted.
-		wantKind(t, g.svc.DeleteAccount(g.ctx, g.owner, alice.Actor.ID, "leaver"), ap.Conflict, "delete held account")
-		if err := g.svc.LiftLegalHold(g.ctx, g.owner, alice.Actor.ID, "FOI closed"); err != nil {
+		wantKind(t, g.acc.DeleteAccount(g.ctx, g.owner, alice.Actor.ID, "leaver"), ap.Conflict, "delete held account")
+		if err := g.mod.LiftLegalHold(g.ctx, g.owner, alice.Actor.ID, "FOI closed"); err != nil {
 			t.Fatal(err)
 		}
-		if err := g.svc.DeleteAccount(g.ctx, g.owner, alice.Actor.ID, "leaver"); err != nil {
+		if err := g.acc.DeleteAccount(g.ctx, g.owner, alice.Actor.ID, "leaver"); err != nil {
 			t.Fatal(err)
 		}
-		log, _ := g.svc.AuditLog(g.ctx, g.owner, ap.Page{Limit: 10})
+		log, _ := g.mod.AuditLog(g.ctx, g.owner, ap.Page{Limit: 10})
 		var actions []string
 		for _, e := range log {
 			actions = append(actions, e.Action)
@@ -74,9 +74,9 @@ func TestRetentionDeletesExactlyThePreviewAndNothingHeld(t *testing.T) {
 				t.Errorf("audit log %v lacks %s", actions, want)
 			}
 		}
-		_, err = g.svc.RetentionPreview(g.ctx, g.owner, time.Hour)
+		_, err = g.mod.RetentionPreview(g.ctx, g.owner, time.Hour)
 		wantKind(t, err, ap.Invalid, "retention under a day")
-		_, err = g.svc.RetentionPreview(g.ctx, g.user("mem"), year)
+		_, err = g.mod.RetentionPreview(g.ctx, g.user("mem"), year)
 		wantKind(t, err, ap.Forbidden, "member previews retention")
 	})
 }

@@ -1,4 +1,4 @@
-package activitypub_test
+package accounts_test
 
 import (
 	"strings"
@@ -6,6 +6,8 @@ import (
 	"time"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 )
 
 // rolesTable is docs/roles.md, written out again: the test checks the code against the document,
@@ -32,42 +34,42 @@ func TestRolePermissions(t *testing.T) {
 		fresh := func() *ap.Account { n++; return g.user("target" + string(rune('a'+n%26)) + strings.Repeat("x", n/26)) }
 		actions := map[ap.Permission]func(by *ap.Account) error{
 			ap.PermApproveAccounts: func(by *ap.Account) error {
-				_, err := g.svc.PendingAccounts(g.ctx, by, ap.Page{})
+				_, err := g.acc.PendingAccounts(g.ctx, by, ap.Page{})
 				return err
 			},
 			ap.PermCreateAccounts: func(by *ap.Account) error {
 				n++
 				name := "made" + string(rune('a'+n%26)) + strings.Repeat("x", n/26)
-				_, err := g.svc.CreateAccount(g.ctx, by, ap.NewUser{Username: name, Email: name + "@council.test", Password: pw}, "")
+				_, err := g.acc.CreateAccount(g.ctx, by, ap.NewUser{Username: name, Email: name + "@council.test", Password: pw}, "")
 				return err
 			},
 			ap.PermCreateInvites: func(by *ap.Account) error {
-				_, _, err := g.svc.CreateInvite(g.ctx, by, 1, time.Hour)
+				_, _, err := g.acc.CreateInvite(g.ctx, by, 1, time.Hour)
 				return err
 			},
 			ap.PermSuspendAccounts: func(by *ap.Account) error {
-				_, err := g.svc.SuspendAccount(g.ctx, by, fresh().Actor.ID, "")
+				_, err := g.acc.SuspendAccount(g.ctx, by, fresh().Actor.ID, "")
 				return err
 			},
 			ap.PermDeleteAccounts: func(by *ap.Account) error {
-				return g.svc.DeleteAccount(g.ctx, by, fresh().Actor.ID, "")
+				return g.acc.DeleteAccount(g.ctx, by, fresh().Actor.ID, "")
 			},
 			ap.PermAssignRoles: func(by *ap.Account) error {
-				return g.svc.SetRole(g.ctx, by, fresh().Actor.ID, ap.RoleGroupManager, "")
+				return g.acc.SetRole(g.ctx, by, fresh().Actor.ID, ap.RoleGroupManager, "")
 			},
 			ap.PermManageReports: func(by *ap.Account) error {
-				_, err := g.svc.Reports(g.ctx, by, ap.ReportFilter{}, ap.Page{})
+				_, err := g.mod.Reports(g.ctx, by, moderation.ReportFilter{}, ap.Page{})
 				return err
 			},
 			ap.PermViewAudit: func(by *ap.Account) error {
-				_, err := g.svc.AuditLog(g.ctx, by, ap.Page{})
+				_, err := g.mod.AuditLog(g.ctx, by, ap.Page{})
 				return err
 			},
 			ap.PermLegalHold: func(by *ap.Account) error {
-				return g.svc.SetLegalHold(g.ctx, by, fresh().Actor.ID, "FOI request")
+				return g.mod.SetLegalHold(g.ctx, by, fresh().Actor.ID, "FOI request")
 			},
 			ap.PermInstanceSettings: func(by *ap.Account) error {
-				return g.svc.SetRegistrationPolicy(g.ctx, by, ap.RegistrationPolicy{Mode: ap.RegistrationApproval}, "")
+				return g.acc.SetRegistrationPolicy(g.ctx, by, accounts.RegistrationPolicy{Mode: accounts.RegistrationApproval}, "")
 			},
 		}
 		if len(actions) != len(ap.AllPermissions()) || len(rolesTable) != len(ap.AllPermissions()) {
@@ -104,18 +106,18 @@ func TestRoleRanks(t *testing.T) {
 			name string
 			err  error
 		}{
-			{"admin makes someone owner", g.svc.SetRole(g.ctx, admin, mod.Actor.ID, ap.RoleOwner, "")},
-			{"admin demotes the owner", g.svc.SetRole(g.ctx, admin, g.owner.Actor.ID, ap.RoleMember, "")},
-			{"admin changes own role", g.svc.SetRole(g.ctx, admin, admin.Actor.ID, ap.RoleOwner, "")},
-			{"moderator suspends an admin", func() error { _, err := g.svc.SuspendAccount(g.ctx, mod, admin.Actor.ID, ""); return err }()},
-			{"admin suspends another admin", func() error { _, err := g.svc.SuspendAccount(g.ctx, admin, other.Actor.ID, ""); return err }()},
-			{"admin deletes the owner", g.svc.DeleteAccount(g.ctx, admin, g.owner.Actor.ID, "")},
+			{"admin makes someone owner", g.acc.SetRole(g.ctx, admin, mod.Actor.ID, ap.RoleOwner, "")},
+			{"admin demotes the owner", g.acc.SetRole(g.ctx, admin, g.owner.Actor.ID, ap.RoleMember, "")},
+			{"admin changes own role", g.acc.SetRole(g.ctx, admin, admin.Actor.ID, ap.RoleOwner, "")},
+			{"moderator suspends an admin", func() error { _, err := g.acc.SuspendAccount(g.ctx, mod, admin.Actor.ID, ""); return err }()},
+			{"admin suspends another admin", func() error { _, err := g.acc.SuspendAccount(g.ctx, admin, other.Actor.ID, ""); return err }()},
+			{"admin deletes the owner", g.acc.DeleteAccount(g.ctx, admin, g.owner.Actor.ID, "")},
 		} {
 			if ap.KindOf(tc.err) != ap.Forbidden {
 				t.Errorf("%s: %v, want Forbidden", tc.name, tc.err)
 			}
 		}
-		if err := g.svc.SetRole(g.ctx, g.owner, admin.Actor.ID, ap.Role("superuser"), ""); ap.KindOf(err) != ap.Invalid {
+		if err := g.acc.SetRole(g.ctx, g.owner, admin.Actor.ID, ap.Role("superuser"), ""); ap.KindOf(err) != ap.Invalid {
 			t.Errorf("unknown role: %v", err)
 		}
 	})

@@ -1,8 +1,10 @@
-package activitypub
+package accounts
 
 import (
 	"context"
 	"strings"
+
+	"github.com/guildhall/guildhall/activitypub"
 )
 
 // knownScopes are Mastodon's OAuth scopes. A child scope ("read:statuses") is granted by its
@@ -41,7 +43,7 @@ func ParseScopes(raw string) ([]string, error) {
 	var out []string
 	for _, f := range fields {
 		if !knownScopes[f] {
-			return nil, E(op, Invalid, "unknown scope "+f)
+			return nil, activitypub.E(op, activitypub.Invalid, "unknown scope "+f)
 		}
 		if !seen[f] {
 			seen[f] = true
@@ -82,44 +84,44 @@ func SubsetOf(want, have []string) bool {
 
 // IssueToken creates an access token for a local user (appID may be "" for tokens made on the
 // command line) and returns the secret; only its hash is stored.
-func (s *Service) IssueToken(ctx context.Context, userID, appID string, scopes []string) (string, *OAuthToken, error) {
+func (s *Accounts) IssueToken(ctx context.Context, userID, appID string, scopes []string) (string, *activitypub.OAuthToken, error) {
 	const op = "activitypub.IssueToken"
 	if len(scopes) == 0 {
-		return "", nil, E(op, Invalid, "at least one scope is required")
+		return "", nil, activitypub.E(op, activitypub.Invalid, "at least one scope is required")
 	}
 	secret := NewSecret()
-	t := &OAuthToken{
-		ID: s.NewID(), TokenHash: HashSecret(secret), AppID: appID, UserID: userID,
-		Scopes: scopes, CreatedAt: s.Now(),
+	t := &activitypub.OAuthToken{
+		ID: s.svc.NewID(), TokenHash: HashSecret(secret), AppID: appID, UserID: userID,
+		Scopes: scopes, CreatedAt: s.svc.Now(),
 	}
 	if err := s.store.CreateToken(ctx, t); err != nil {
-		return "", nil, Wrap(op, err)
+		return "", nil, activitypub.Wrap(op, err)
 	}
 	return secret, t, nil
 }
 
 // TokenAccount resolves a bearer token. A client-credentials token has no account (nil).
-func (s *Service) TokenAccount(ctx context.Context, secret string) (*OAuthToken, *Account, error) {
+func (s *Accounts) TokenAccount(ctx context.Context, secret string) (*activitypub.OAuthToken, *activitypub.Account, error) {
 	const op = "activitypub.TokenAccount"
 	t, err := s.store.TokenByHash(ctx, HashSecret(secret))
 	if err != nil {
-		if IsNotFound(err) {
-			return nil, nil, E(op, Unauthorized, "The access token is invalid")
+		if activitypub.IsNotFound(err) {
+			return nil, nil, activitypub.E(op, activitypub.Unauthorized, "The access token is invalid")
 		}
-		return nil, nil, Wrap(op, err)
+		return nil, nil, activitypub.Wrap(op, err)
 	}
 	if t.RevokedAt != nil {
-		return nil, nil, E(op, Unauthorized, "The access token was revoked")
+		return nil, nil, activitypub.E(op, activitypub.Unauthorized, "The access token was revoked")
 	}
 	if t.UserID == "" {
 		return t, nil, nil
 	}
-	acct, err := s.AccountByActorID(ctx, t.UserID)
+	acct, err := s.svc.AccountByActorID(ctx, t.UserID)
 	if err != nil {
-		return nil, nil, Wrap(op, err)
+		return nil, nil, activitypub.Wrap(op, err)
 	}
 	if acct.User.DisabledAt != nil || acct.Actor.SuspendedAt != nil {
-		return nil, nil, E(op, Unauthorized, "Your login is currently disabled")
+		return nil, nil, activitypub.E(op, activitypub.Unauthorized, "Your login is currently disabled")
 	}
 	if err := signInRefusal(op, &acct.User); err != nil {
 		return nil, nil, err

@@ -1,4 +1,4 @@
-package activitypub
+package accounts
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"strings"
+
+	"github.com/guildhall/guildhall/activitypub"
 )
 
 // Bounds of an import: Mastodon's own limit for a follows file is 7,500 rows.
@@ -15,23 +17,23 @@ const (
 )
 
 // handleOf is an actor's full address as Mastodon's CSVs write it: user@domain.
-func (s *Service) handleOf(a *Actor) string {
+func (s *Accounts) handleOf(a *activitypub.Actor) string {
 	if a.Local() {
-		return a.Username + "@" + s.Domain()
+		return a.Username + "@" + s.svc.Domain()
 	}
 	return a.Username + "@" + a.Domain
 }
 
 // ExportFollowingCSV writes who acct follows in Mastodon's following_accounts.csv format.
-func (s *Service) ExportFollowingCSV(ctx context.Context, acct *Account, w io.Writer) error {
+func (s *Accounts) ExportFollowingCSV(ctx context.Context, acct *activitypub.Account, w io.Writer) error {
 	const op = "activitypub.ExportFollowingCSV"
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"Account address", "Show boosts", "Notify on new posts", "Languages"})
-	p := Page{Limit: 200}
+	p := activitypub.Page{Limit: 200}
 	for {
 		fs, err := s.store.Following(ctx, acct.Actor.ID, p)
 		if err != nil {
-			return Wrap(op, err)
+			return activitypub.Wrap(op, err)
 		}
 		ids := make([]string, len(fs))
 		for i, f := range fs {
@@ -39,9 +41,9 @@ func (s *Service) ExportFollowingCSV(ctx context.Context, acct *Account, w io.Wr
 		}
 		actors, err := s.store.ActorsByIDs(ctx, ids)
 		if err != nil {
-			return Wrap(op, err)
+			return activitypub.Wrap(op, err)
 		}
-		byID := map[string]*Actor{}
+		byID := map[string]*activitypub.Actor{}
 		for _, a := range actors {
 			byID[a.ID] = a
 		}
@@ -58,7 +60,7 @@ func (s *Service) ExportFollowingCSV(ctx context.Context, acct *Account, w io.Wr
 		p.MaxID = fs[len(fs)-1].ID
 	}
 	cw.Flush()
-	return Wrap(op, cw.Error())
+	return activitypub.Wrap(op, cw.Error())
 }
 
 func boolWord(b bool) string {
@@ -82,19 +84,19 @@ type ImportFailure struct {
 // ImportFollowingCSV follows every account in a following_accounts.csv (Mastodon's, or ours),
 // resolving remote ones over the network. A file that is not such a CSV is refused whole before
 // anything is followed; a row whose account cannot be found or followed is reported, not fatal.
-func (s *Service) ImportFollowingCSV(ctx context.Context, acct *Account, r io.Reader) (*ImportResult, error) {
+func (s *Accounts) ImportFollowingCSV(ctx context.Context, acct *activitypub.Account, r io.Reader) (*ImportResult, error) {
 	const op = "activitypub.ImportFollowingCSV"
 	rd := csv.NewReader(io.LimitReader(r, maxImportBytes+1))
 	rd.FieldsPerRecord = -1
 	rows, err := rd.ReadAll()
 	if err != nil {
-		return nil, E(op, Invalid, "the file is not a CSV export of follows")
+		return nil, activitypub.E(op, activitypub.Invalid, "the file is not a CSV export of follows")
 	}
 	if len(rows) > 0 && len(rows[0]) > 0 && strings.EqualFold(strings.TrimSpace(rows[0][0]), "Account address") {
 		rows = rows[1:]
 	}
 	if len(rows) > maxImportRows {
-		return nil, E(op, Invalid, "the file has more than 7500 accounts")
+		return nil, activitypub.E(op, activitypub.Invalid, "the file has more than 7500 accounts")
 	}
 	type row struct {
 		user, domain        string
@@ -109,7 +111,7 @@ func (s *Service) ImportFollowingCSV(ctx context.Context, acct *Account, r io.Re
 		addr := strings.TrimPrefix(strings.TrimSpace(rec[0]), "@")
 		user, domain, ok := strings.Cut(addr, "@")
 		if !ok || user == "" || domain == "" || strings.ContainsAny(addr, " /") {
-			return nil, E(op, Invalid, "not an account address: "+truncateRunes(rec[0], 100))
+			return nil, activitypub.E(op, activitypub.Invalid, "not an account address: "+truncateRunes(rec[0], 100))
 		}
 		rw := row{user: user, domain: domain, showReblogs: true, address: addr}
 		if len(rec) > 1 && strings.TrimSpace(rec[1]) != "" {
@@ -123,9 +125,9 @@ func (s *Service) ImportFollowingCSV(ctx context.Context, acct *Account, r io.Re
 	res := &ImportResult{}
 	for _, rw := range todo {
 		if err := ctx.Err(); err != nil {
-			return res, Wrap(op, err)
+			return res, activitypub.Wrap(op, err)
 		}
-		a, err := s.lookupHandle(ctx, rw.user, rw.domain)
+		a, err := s.svc.LookupHandle(ctx, rw.user, rw.domain)
 		if err != nil {
 			res.Failed = append(res.Failed, ImportFailure{rw.address, importReason(err, "account not found")})
 			continue
@@ -133,7 +135,7 @@ func (s *Service) ImportFollowingCSV(ctx context.Context, acct *Account, r io.Re
 		if a.ID == acct.Actor.ID {
 			continue
 		}
-		if _, err := s.Follow(ctx, acct, a.ID, rw.showReblogs, rw.notify); err != nil {
+		if _, err := s.svc.Follow(ctx, acct, a.ID, rw.showReblogs, rw.notify); err != nil {
 			res.Failed = append(res.Failed, ImportFailure{rw.address, importReason(err, "could not follow")})
 			continue
 		}
@@ -143,8 +145,8 @@ func (s *Service) ImportFollowingCSV(ctx context.Context, acct *Account, r io.Re
 }
 
 func importReason(err error, fallback string) string {
-	var e *Error
-	if errors.As(err, &e) && e.Msg != "" && e.Kind != Other {
+	var e *activitypub.Error
+	if errors.As(err, &e) && e.Msg != "" && e.Kind != activitypub.Other {
 		return e.Msg
 	}
 	return fallback

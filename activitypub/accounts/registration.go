@@ -1,4 +1,4 @@
-package activitypub
+package accounts
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/guildhall/guildhall/activitypub"
 )
 
 // RegistrationMode says who may create an account on the instance.
@@ -47,7 +49,7 @@ type RegistrationPolicy struct {
 }
 
 // RegistrationPolicy reads the policy; an instance that never set one is closed.
-func (s *Service) RegistrationPolicy(ctx context.Context) (RegistrationPolicy, error) {
+func (s *Accounts) RegistrationPolicy(ctx context.Context) (RegistrationPolicy, error) {
 	const op = "activitypub.RegistrationPolicy"
 	p := RegistrationPolicy{Mode: RegistrationClosed}
 	for key, apply := range map[string]func(string){
@@ -56,11 +58,11 @@ func (s *Service) RegistrationPolicy(ctx context.Context) (RegistrationPolicy, e
 		settingStaffNeedsTOTP: func(v string) { p.StaffNeedTOTP = v == "true" },
 	} {
 		v, err := s.store.Setting(ctx, key)
-		if IsNotFound(err) {
+		if activitypub.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
-			return p, Wrap(op, err)
+			return p, activitypub.Wrap(op, err)
 		}
 		apply(v)
 	}
@@ -79,42 +81,42 @@ func splitDomains(v string) []string {
 }
 
 // SetRegistrationPolicy changes the policy, recorded in the audit log.
-func (s *Service) SetRegistrationPolicy(ctx context.Context, by *Account, p RegistrationPolicy, reason string) error {
+func (s *Accounts) SetRegistrationPolicy(ctx context.Context, by *activitypub.Account, p RegistrationPolicy, reason string) error {
 	const op = "activitypub.SetRegistrationPolicy"
-	if err := s.authorize(ctx, op, by, PermInstanceSettings); err != nil {
+	if err := s.svc.Authorize(ctx, op, by, activitypub.PermInstanceSettings); err != nil {
 		return err
 	}
 	switch p.Mode {
 	case RegistrationClosed, RegistrationApproval, RegistrationInvite:
 	case RegistrationOpen:
 		if len(p.Domains) == 0 {
-			return E(op, Invalid, "open registration needs at least one allowed email domain")
+			return activitypub.E(op, activitypub.Invalid, "open registration needs at least one allowed email domain")
 		}
 		if s.gov.mailer == nil {
-			return E(op, Invalid, "open registration confirms addresses by email: configure --smtp-url first")
+			return activitypub.E(op, activitypub.Invalid, "open registration confirms addresses by email: configure --smtp-url first")
 		}
 	default:
-		return E(op, Invalid, "registration mode must be closed, approval, open or invite")
+		return activitypub.E(op, activitypub.Invalid, "registration mode must be closed, approval, open or invite")
 	}
 	domains := splitDomains(strings.Join(p.Domains, ","))
 	for _, d := range domains {
 		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@/ ") {
-			return E(op, Invalid, "not an email domain: "+d)
+			return activitypub.E(op, activitypub.Invalid, "not an email domain: "+d)
 		}
 	}
 	totp := "false"
 	if p.StaffNeedTOTP {
 		totp = "true"
 	}
-	return s.InTx(ctx, func(ctx context.Context) error {
+	return s.svc.InTx(ctx, func(ctx context.Context) error {
 		for k, v := range map[string]string{settingRegMode: string(p.Mode),
 			settingRegDomains: strings.Join(domains, ","), settingStaffNeedsTOTP: totp} {
 			if err := s.store.SetSetting(ctx, k, v); err != nil {
-				return Wrap(op, err)
+				return activitypub.Wrap(op, err)
 			}
 		}
 		summary := "mode=" + string(p.Mode) + " domains=" + strings.Join(domains, ",") + " staff_2fa=" + totp
-		return s.auditOther(ctx, by, "settings.registration", "setting", summary, reason)
+		return s.svc.AuditOther(ctx, by, "settings.registration", "setting", summary, reason)
 	})
 }
 
@@ -128,7 +130,7 @@ type SignUp struct {
 
 // SignUpResult says what happens next for a new account.
 type SignUpResult struct {
-	Account *Account
+	Account *activitypub.Account
 	// Pending: an administrator must approve it. Unconfirmed: a link was mailed to confirm.
 	Pending, Unconfirmed bool
 	// MailErr is set when the account was made but its confirmation mail could not be sent
@@ -138,39 +140,39 @@ type SignUpResult struct {
 
 // Register creates an account under the instance's registration policy. Every refusal happens
 // before anything is written; the invite use is counted in the same transaction as the account.
-func (s *Service) Register(ctx context.Context, in SignUp) (*SignUpResult, error) {
+func (s *Accounts) Register(ctx context.Context, in SignUp) (*SignUpResult, error) {
 	const op = "activitypub.Register"
 	pol, err := s.RegistrationPolicy(ctx)
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
-	n := NewUser{Username: in.Username, Email: strings.TrimSpace(in.Email), Password: in.Password,
+	n := activitypub.NewUser{Username: in.Username, Email: strings.TrimSpace(in.Email), Password: in.Password,
 		DisplayName: in.DisplayName}
-	if err := n.validate(); err != nil {
-		return nil, Wrap(op, err)
+	if err := n.Validate(); err != nil {
+		return nil, activitypub.Wrap(op, err)
 	}
 	if pol.Mode == RegistrationClosed {
-		return nil, E(op, Forbidden, "registration is closed on this instance: an administrator creates accounts")
+		return nil, activitypub.E(op, activitypub.Forbidden, "registration is closed on this instance: an administrator creates accounts")
 	}
 	var inv *Invite
 	if in.InviteCode != "" {
 		if inv, err = s.liveInvite(ctx, in.InviteCode); err != nil {
-			return nil, Wrap(op, err)
+			return nil, activitypub.Wrap(op, err)
 		}
 	}
-	reg := Registration{Reason: truncateRunes(strings.TrimSpace(in.Reason), 1000)}
+	reg := activitypub.Registration{Reason: truncateRunes(strings.TrimSpace(in.Reason), 1000)}
 	switch {
 	case inv != nil:
 		reg.InviteID = inv.ID // the inviter vouches: no queue, no domain rule
 	case pol.Mode == RegistrationInvite:
-		return nil, E(op, Forbidden, "this instance accepts sign-ups by invitation only")
+		return nil, activitypub.E(op, activitypub.Forbidden, "this instance accepts sign-ups by invitation only")
 	default:
 		if len(pol.Domains) > 0 && !slices.Contains(pol.Domains, emailDomain(n.Email)) {
-			return nil, E(op, Forbidden, "sign-up is open only to addresses at "+strings.Join(pol.Domains, ", "))
+			return nil, activitypub.E(op, activitypub.Forbidden, "sign-up is open only to addresses at "+strings.Join(pol.Domains, ", "))
 		}
 		if pol.Mode == RegistrationOpen {
 			if s.gov.mailer == nil {
-				return nil, E(op, Forbidden, "sign-up needs email confirmation, and this instance has no mail server configured")
+				return nil, activitypub.E(op, activitypub.Forbidden, "sign-up needs email confirmation, and this instance has no mail server configured")
 			}
 			reg.Unconfirmed = true
 		} else {
@@ -178,19 +180,19 @@ func (s *Service) Register(ctx context.Context, in SignUp) (*SignUpResult, error
 		}
 	}
 	n.Registration = reg
-	var acct *Account
+	var acct *activitypub.Account
 	var confirm string
-	err = s.InTx(ctx, func(ctx context.Context) error {
+	err = s.svc.InTx(ctx, func(ctx context.Context) error {
 		if inv != nil {
-			if err := s.govStore().UseInvite(ctx, inv.ID, s.Now()); err != nil {
-				if IsNotFound(err) {
-					return E(op, Forbidden, "this invitation has been used up or has expired")
+			if err := s.store.UseInvite(ctx, inv.ID, s.svc.Now()); err != nil {
+				if activitypub.IsNotFound(err) {
+					return activitypub.E(op, activitypub.Forbidden, "this invitation has been used up or has expired")
 				}
 				return err
 			}
 		}
 		var err error
-		if acct, err = s.CreateLocalUser(ctx, n); err != nil {
+		if acct, err = s.svc.CreateLocalUser(ctx, n); err != nil {
 			return err
 		}
 		if reg.Unconfirmed {
@@ -199,12 +201,12 @@ func (s *Service) Register(ctx context.Context, in SignUp) (*SignUpResult, error
 		return err
 	})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	res := &SignUpResult{Account: acct, Pending: reg.Pending, Unconfirmed: reg.Unconfirmed}
 	if confirm != "" {
 		res.MailErr = s.mail(ctx, acct.User.Email, "Confirm your email address",
-			"Someone, hopefully you, asked for the account @"+acct.Actor.Username+" on "+s.Domain()+
+			"Someone, hopefully you, asked for the account @"+acct.Actor.Username+" on "+s.svc.Domain()+
 				".\n\nTo confirm this address, open:\n\n"+s.authLink("/auth/confirm", confirm)+
 				"\n\nThe link works once, for 48 hours. If it was not you, ignore this message.\n")
 	}
@@ -217,78 +219,78 @@ func emailDomain(email string) string {
 }
 
 // authLink is a link to a web page that takes a one-time token.
-func (s *Service) authLink(path, token string) string {
-	return s.BaseURL() + path + "?token=" + url.QueryEscape(token)
+func (s *Accounts) authLink(path, token string) string {
+	return s.svc.BaseURL() + path + "?token=" + url.QueryEscape(token)
 }
 
 // mail sends through the configured mailer, or says there is none.
-func (s *Service) mail(ctx context.Context, to, subject, text string) error {
+func (s *Accounts) mail(ctx context.Context, to, subject, text string) error {
 	if s.gov.mailer == nil {
-		return E("activitypub.mail", Other, "no mail server configured")
+		return activitypub.E("activitypub.mail", activitypub.Other, "no mail server configured")
 	}
-	err := s.gov.mailer.Send(ctx, Mail{To: to, Subject: subject + " (" + s.Domain() + ")", Text: text})
+	err := s.gov.mailer.Send(ctx, Mail{To: to, Subject: subject + " (" + s.svc.Domain() + ")", Text: text})
 	if err != nil {
 		s.log.WarnContext(ctx, "mail not sent", "subject", subject, "err", err)
 	}
-	return Wrap("activitypub.mail", err)
+	return activitypub.Wrap("activitypub.mail", err)
 }
 
 // newAccountToken stores a fresh one-time token and returns it; one per user and purpose.
-func (s *Service) newAccountToken(ctx context.Context, userID, purpose string, life time.Duration) (string, error) {
-	if err := s.govStore().DeleteAccountTokens(ctx, userID, purpose); err != nil {
+func (s *Accounts) newAccountToken(ctx context.Context, userID, purpose string, life time.Duration) (string, error) {
+	if err := s.store.DeleteAccountTokens(ctx, userID, purpose); err != nil {
 		return "", err
 	}
 	tok := NewSecret()
-	now := s.Now()
-	err := s.govStore().CreateAccountToken(ctx, &AccountToken{Hash: HashSecret(tok), UserID: userID,
+	now := s.svc.Now()
+	err := s.store.CreateAccountToken(ctx, &AccountToken{Hash: HashSecret(tok), UserID: userID,
 		Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(life)})
 	return tok, err
 }
 
 // takeAccountToken consumes a one-time token; an unknown, used or expired one is refused alike.
-func (s *Service) takeAccountToken(ctx context.Context, op, token, purpose string) (*AccountToken, error) {
-	t, err := s.govStore().TakeAccountToken(ctx, HashSecret(token), purpose)
-	if IsNotFound(err) || (err == nil && s.Now().After(t.ExpiresAt)) {
-		return nil, E(op, Invalid, "this link is not valid: it may have expired or been used already")
+func (s *Accounts) takeAccountToken(ctx context.Context, op, token, purpose string) (*AccountToken, error) {
+	t, err := s.store.TakeAccountToken(ctx, HashSecret(token), purpose)
+	if activitypub.IsNotFound(err) || (err == nil && s.svc.Now().After(t.ExpiresAt)) {
+		return nil, activitypub.E(op, activitypub.Invalid, "this link is not valid: it may have expired or been used already")
 	}
 	return t, err
 }
 
 // ConfirmEmail confirms the address behind a mailed link.
-func (s *Service) ConfirmEmail(ctx context.Context, token string) (*Account, error) {
+func (s *Accounts) ConfirmEmail(ctx context.Context, token string) (*activitypub.Account, error) {
 	const op = "activitypub.ConfirmEmail"
-	var acct *Account
-	err := s.InTx(ctx, func(ctx context.Context) error {
+	var acct *activitypub.Account
+	err := s.svc.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.takeAccountToken(ctx, op, token, "confirm")
 		if err != nil {
 			return err
 		}
-		if acct, err = s.AccountByActorID(ctx, t.UserID); err != nil {
+		if acct, err = s.svc.AccountByActorID(ctx, t.UserID); err != nil {
 			return err
 		}
 		acct.User.Unconfirmed = false
 		return s.store.UpdateUser(ctx, &acct.User)
 	})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	return acct, nil
 }
 
 // ResendConfirmation mails a new confirmation link to an unconfirmed address. It says nothing
 // about whether the address has an account.
-func (s *Service) ResendConfirmation(ctx context.Context, email string) error {
+func (s *Accounts) ResendConfirmation(ctx context.Context, email string) error {
 	const op = "activitypub.ResendConfirmation"
 	u, err := s.store.UserByLogin(ctx, strings.TrimSpace(email))
-	if IsNotFound(err) || (err == nil && !u.Unconfirmed) {
+	if activitypub.IsNotFound(err) || (err == nil && !u.Unconfirmed) {
 		return nil
 	}
 	if err != nil {
-		return Wrap(op, err)
+		return activitypub.Wrap(op, err)
 	}
 	tok, err := s.newAccountToken(ctx, u.ActorID, "confirm", confirmTokenLife)
 	if err != nil {
-		return Wrap(op, err)
+		return activitypub.Wrap(op, err)
 	}
 	return s.mail(ctx, u.Email, "Confirm your email address", "To confirm this address, open:\n\n"+
 		s.authLink("/auth/confirm", tok)+"\n\nThe link works once, for 48 hours.\n")
@@ -296,40 +298,40 @@ func (s *Service) ResendConfirmation(ctx context.Context, email string) error {
 
 // RequestPasswordReset mails a reset link when login names a password account. It returns nil
 // either way, so the form cannot be used to find out who has an account.
-func (s *Service) RequestPasswordReset(ctx context.Context, login string) error {
+func (s *Accounts) RequestPasswordReset(ctx context.Context, login string) error {
 	const op = "activitypub.RequestPasswordReset"
 	u, err := s.store.UserByLogin(ctx, strings.ToLower(strings.TrimSpace(login)))
-	if IsNotFound(err) || (err == nil && (u.DisabledAt != nil || u.PasswordHash == "")) {
+	if activitypub.IsNotFound(err) || (err == nil && (u.DisabledAt != nil || u.PasswordHash == "")) {
 		return nil
 	}
 	if err != nil {
-		return Wrap(op, err)
+		return activitypub.Wrap(op, err)
 	}
 	tok, err := s.newAccountToken(ctx, u.ActorID, "reset", resetTokenLife)
 	if err != nil {
-		return Wrap(op, err)
+		return activitypub.Wrap(op, err)
 	}
 	return s.mail(ctx, u.Email, "Reset your password", "To choose a new password, open:\n\n"+
 		s.authLink("/auth/reset", tok)+"\n\nThe link works once, for one hour. If you did not ask, ignore this message: your password is unchanged.\n")
 }
 
 // ResetPassword sets a new password with a mailed token and signs the account out everywhere.
-func (s *Service) ResetPassword(ctx context.Context, token, password string) (*Account, error) {
+func (s *Accounts) ResetPassword(ctx context.Context, token, password string) (*activitypub.Account, error) {
 	const op = "activitypub.ResetPassword"
-	if err := (NewUser{Username: "x", Email: "x@x.x", Password: password}).validate(); err != nil {
-		return nil, Wrap(op, err)
+	if err := (activitypub.NewUser{Username: "x", Email: "x@x.x", Password: password}).Validate(); err != nil {
+		return nil, activitypub.Wrap(op, err)
 	}
 	hash, err := s.passwords.Hash(password)
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
-	var acct *Account
-	err = s.InTx(ctx, func(ctx context.Context) error {
+	var acct *activitypub.Account
+	err = s.svc.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.takeAccountToken(ctx, op, token, "reset")
 		if err != nil {
 			return err
 		}
-		if acct, err = s.AccountByActorID(ctx, t.UserID); err != nil {
+		if acct, err = s.svc.AccountByActorID(ctx, t.UserID); err != nil {
 			return err
 		}
 		acct.User.PasswordHash = hash
@@ -339,151 +341,151 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*A
 		return s.endAllAccess(ctx, acct.Actor.ID)
 	})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	return acct, nil
 }
 
 // endAllAccess ends every session and revokes every token of a user.
-func (s *Service) endAllAccess(ctx context.Context, userID string) error {
+func (s *Accounts) endAllAccess(ctx context.Context, userID string) error {
 	if err := s.store.DeleteUserSessions(ctx, userID); err != nil {
 		return err
 	}
-	return s.govStore().RevokeUserTokens(ctx, userID, s.Now())
+	return s.store.RevokeUserTokens(ctx, userID, s.svc.Now())
 }
 
 // PendingAccounts lists sign-ups awaiting approval, for those allowed to approve them.
-func (s *Service) PendingAccounts(ctx context.Context, by *Account, p Page) ([]*Account, error) {
+func (s *Accounts) PendingAccounts(ctx context.Context, by *activitypub.Account, p activitypub.Page) ([]*activitypub.Account, error) {
 	const op = "activitypub.PendingAccounts"
-	if err := s.authorize(ctx, op, by, PermApproveAccounts); err != nil {
+	if err := s.svc.Authorize(ctx, op, by, activitypub.PermApproveAccounts); err != nil {
 		return nil, err
 	}
-	users, err := s.govStore().PendingUsers(ctx, p)
+	users, err := s.store.PendingUsers(ctx, p)
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	return s.accountsOf(ctx, op, users)
 }
 
 // ListAccounts lists local accounts for staff who administer them.
-func (s *Service) ListAccounts(ctx context.Context, by *Account, f UserFilter, p Page) ([]*Account, error) {
+func (s *Accounts) ListAccounts(ctx context.Context, by *activitypub.Account, f UserFilter, p activitypub.Page) ([]*activitypub.Account, error) {
 	const op = "activitypub.ListAccounts"
-	perm := PermSuspendAccounts
+	perm := activitypub.PermSuspendAccounts
 	if f.Pending {
-		perm = PermApproveAccounts
+		perm = activitypub.PermApproveAccounts
 	}
-	if err := s.authorize(ctx, op, by, perm); err != nil {
+	if err := s.svc.Authorize(ctx, op, by, perm); err != nil {
 		return nil, err
 	}
-	users, err := s.govStore().ListUsers(ctx, f, p)
+	users, err := s.store.ListUsers(ctx, f, p)
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	return s.accountsOf(ctx, op, users)
 }
 
-func (s *Service) accountsOf(ctx context.Context, op string, users []*User) ([]*Account, error) {
-	out := make([]*Account, 0, len(users))
+func (s *Accounts) accountsOf(ctx context.Context, op string, users []*activitypub.User) ([]*activitypub.Account, error) {
+	out := make([]*activitypub.Account, 0, len(users))
 	for _, u := range users {
 		a, err := s.store.ActorByID(ctx, u.ActorID)
 		if err != nil {
-			return nil, Wrap(op, err)
+			return nil, activitypub.Wrap(op, err)
 		}
-		out = append(out, &Account{User: *u, Actor: *a})
+		out = append(out, &activitypub.Account{User: *u, Actor: *a})
 	}
 	return out, nil
 }
 
 // ApproveAccount lets a queued sign-up in and tells them by email.
-func (s *Service) ApproveAccount(ctx context.Context, by *Account, id, reason string) (*Account, error) {
+func (s *Accounts) ApproveAccount(ctx context.Context, by *activitypub.Account, id, reason string) (*activitypub.Account, error) {
 	const op = "activitypub.ApproveAccount"
-	if err := s.authorize(ctx, op, by, PermApproveAccounts); err != nil {
+	if err := s.svc.Authorize(ctx, op, by, activitypub.PermApproveAccounts); err != nil {
 		return nil, err
 	}
-	var acct *Account
-	err := s.InTx(ctx, func(ctx context.Context) error {
+	var acct *activitypub.Account
+	err := s.svc.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if acct, err = s.AccountByActorID(ctx, id); err != nil {
+		if acct, err = s.svc.AccountByActorID(ctx, id); err != nil {
 			return err
 		}
 		if !acct.User.Pending {
-			return E(op, Conflict, "this account is not awaiting approval")
+			return activitypub.E(op, activitypub.Conflict, "this account is not awaiting approval")
 		}
 		acct.User.Pending = false
 		if err := s.store.UpdateUser(ctx, &acct.User); err != nil {
 			return err
 		}
-		return s.audit(ctx, by, "account.approve", acct, reason)
+		return s.svc.Audit(ctx, by, "account.approve", acct, reason)
 	})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	if s.gov.mailer != nil {
 		_ = s.mail(ctx, acct.User.Email, "Your account was approved", "Your account @"+
-			acct.Actor.Username+" on "+s.Domain()+" is ready. Sign in at "+s.BaseURL()+"/login\n")
+			acct.Actor.Username+" on "+s.svc.Domain()+" is ready. Sign in at "+s.svc.BaseURL()+"/login\n")
 	}
 	return acct, nil
 }
 
 // RejectAccount refuses a queued sign-up: the account is removed, the decision kept in the
 // audit log, and the person told by email.
-func (s *Service) RejectAccount(ctx context.Context, by *Account, id, reason string) error {
+func (s *Accounts) RejectAccount(ctx context.Context, by *activitypub.Account, id, reason string) error {
 	const op = "activitypub.RejectAccount"
-	if err := s.authorize(ctx, op, by, PermApproveAccounts); err != nil {
+	if err := s.svc.Authorize(ctx, op, by, activitypub.PermApproveAccounts); err != nil {
 		return err
 	}
-	var acct *Account
-	err := s.InTx(ctx, func(ctx context.Context) error {
+	var acct *activitypub.Account
+	err := s.svc.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if acct, err = s.AccountByActorID(ctx, id); err != nil {
+		if acct, err = s.svc.AccountByActorID(ctx, id); err != nil {
 			return err
 		}
 		if !acct.User.Pending {
-			return E(op, Conflict, "this account is not awaiting approval")
+			return activitypub.E(op, activitypub.Conflict, "this account is not awaiting approval")
 		}
-		if err := s.audit(ctx, by, "account.reject", acct, reason); err != nil {
+		if err := s.svc.Audit(ctx, by, "account.reject", acct, reason); err != nil {
 			return err
 		}
-		return s.govStore().DeleteActor(ctx, acct.Actor.ID)
+		return s.store.DeleteActor(ctx, acct.Actor.ID)
 	})
 	if err != nil {
-		return Wrap(op, err)
+		return activitypub.Wrap(op, err)
 	}
 	if s.gov.mailer != nil {
 		_ = s.mail(ctx, acct.User.Email, "Your sign-up was not accepted", "Your request for the account @"+
-			acct.Actor.Username+" on "+s.Domain()+" was not accepted.\n")
+			acct.Actor.Username+" on "+s.svc.Domain()+" was not accepted.\n")
 	}
 	return nil
 }
 
 // CreateAccount is an administrator making an account directly (how a closed instance grows).
-func (s *Service) CreateAccount(ctx context.Context, by *Account, n NewUser, reason string) (*Account, error) {
+func (s *Accounts) CreateAccount(ctx context.Context, by *activitypub.Account, n activitypub.NewUser, reason string) (*activitypub.Account, error) {
 	const op = "activitypub.CreateAccount"
-	if err := s.authorize(ctx, op, by, PermCreateAccounts); err != nil {
+	if err := s.svc.Authorize(ctx, op, by, activitypub.PermCreateAccounts); err != nil {
 		return nil, err
 	}
-	n.Admin, n.Registration = false, Registration{}
-	var acct *Account
-	err := s.InTx(ctx, func(ctx context.Context) error {
+	n.Admin, n.Registration = false, activitypub.Registration{}
+	var acct *activitypub.Account
+	err := s.svc.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if acct, err = s.CreateLocalUser(ctx, n); err != nil {
+		if acct, err = s.svc.CreateLocalUser(ctx, n); err != nil {
 			return err
 		}
-		return s.audit(ctx, by, "account.create", acct, reason)
+		return s.svc.Audit(ctx, by, "account.create", acct, reason)
 	})
 	if err != nil {
-		return nil, Wrap(op, err)
+		return nil, activitypub.Wrap(op, err)
 	}
 	return acct, nil
 }
 
 // signInRefusal says why a user whose password was right may still not sign in, or nil.
-func signInRefusal(op string, u *User) error {
+func signInRefusal(op string, u *activitypub.User) error {
 	switch {
 	case u.Pending:
-		return E(op, Forbidden, "your account is waiting for an administrator's approval")
+		return activitypub.E(op, activitypub.Forbidden, "your account is waiting for an administrator's approval")
 	case u.Unconfirmed:
-		return E(op, Forbidden, "confirm your email address first: open the link we sent you")
+		return activitypub.E(op, activitypub.Forbidden, "confirm your email address first: open the link we sent you")
 	}
 	return nil
 }
