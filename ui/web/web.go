@@ -14,6 +14,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 )
 
 // Options configures a Handler. Service is required.
@@ -42,6 +43,8 @@ type Options struct {
 	Moderation *moderation.Moderation
 	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
 	SSO SSO
+	// Questions, when set, serves the questions pages (/questions).
+	Questions *questions.Questions
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -61,6 +64,7 @@ type Handler struct {
 	views      *activitypub.Views
 	live       *liveHub
 	sso        SSO
+	questions  *questions.Questions
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -88,6 +92,7 @@ func New(o Options) (*Handler, error) {
 		markers:    o.Markers,
 		views:      o.Views,
 		sso:        o.SSO,
+		questions:  o.Questions,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
