@@ -40,3 +40,12 @@ func (s *Service) LookupHandle(ctx context.Context, username, domain string) (*A
 
 // Passwords is the password hasher the service was built with, for the accounts area.
 func (s *Service) Passwords() PasswordHasher { return s.passwords }
+
+// OnLocalDelete adds a listener for a local author's deletion of a post (not of a boost), heard
+// after it commits: a group that relayed the post takes it back from its members. Set it up
+// before serving, as OnLocalPost.
+func (s *Service) OnLocalDelete(fn PostListener) { s.onDelete = append(s.onDelete, fn) }
+
+// OnLocalEdit adds a listener for a local author's edit of a post, heard after it commits: a
+// group that relayed the post re-announces the new version.
+func (s *Service) OnLocalEdit(fn PostListener) { s.onEdit = append(s.onEdit, fn) }

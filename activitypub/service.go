@@ -51,7 +51,9 @@ type Service struct {
 	events      Events
 	resolver    Resolver
 	onPost      []PostListener
-	staffChecks []StaffCheck // conditions areas add to Authorize (roles.go)
+	onDelete    []PostListener // a local author deleted a post (area.go)
+	onEdit      []PostListener // a local author edited a post
+	staffChecks []StaffCheck   // conditions areas add to Authorize (roles.go)
 }
 
 // NewService checks the options and returns a Service.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/accounts"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
@@ -48,6 +49,7 @@ type env struct {
 	svc        *activitypub.Service
 	acc        *accounts.Accounts
 	mod        *moderation.Moderation
+	groups     *groups.Groups
 	store      *storage.Store
 	client     *http.Client
 	setupToken string
@@ -113,6 +115,10 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	grps, err := groups.New(svc, st, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
 	acc, err := accounts.New(svc, st, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +128,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 		t.Fatal(err)
 	}
 	h, err := web.New(web.Options{
-		Views: views, Markers: markers, Accounts: acc, Moderation: mod,
+		Groups: grps, Accounts: acc, Moderation: mod,
+		Views: views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
 		Media:     media, Preview: render,
@@ -147,7 +154,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil || token == "" {
 		t.Fatalf("PrepareSetup = %q, %v", token, err)
 	}
-	return &env{t: t, srv: srv, handler: r, svc: svc, acc: acc, mod: mod, store: st, client: newClient(t, srv), setupToken: token}
+	return &env{t: t, srv: srv, handler: r, svc: svc, acc: acc, mod: mod, groups: grps, store: st, client: newClient(t, srv), setupToken: token}
 }
 
 // newClient is a browser stand-in: it keeps cookies and does not follow redirects, so tests see
