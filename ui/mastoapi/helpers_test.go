@@ -75,6 +75,9 @@ func areaOptions(t testing.TB, svc *ap.Service, st *storage.Store) mastoapi.Opti
 	if o.Conversations, err = preferences.NewConversations(svc, st); err != nil {
 		t.Fatal(err)
 	}
+	if o.Settings, err = preferences.NewSettings(svc, st); err != nil {
+		t.Fatal(err)
+	}
 	if o.Accounts, err = accounts.New(svc, st, nil); err != nil {
 		t.Fatal(err)
 	}
