@@ -22,7 +22,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"timeline", "compose", "thread", "edit", "history", "profile", "people", "follow", "delete",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
-	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit"}
+	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
+	"questions", "question", "ask"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.

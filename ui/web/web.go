@@ -12,6 +12,7 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 )
 
 // Options configures a Handler. Service is required.
@@ -36,6 +37,8 @@ type Options struct {
 	Preview activitypub.Renderer
 	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
 	SSO SSO
+	// Questions, when set, serves the questions pages (/questions).
+	Questions *questions.Questions
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -53,6 +56,7 @@ type Handler struct {
 	views     *activitypub.Views
 	live      *liveHub
 	sso       SSO
+	questions *questions.Questions
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -78,6 +82,7 @@ func New(o Options) (*Handler, error) {
 		markers:   o.Markers,
 		views:     o.Views,
 		sso:       o.SSO,
+		questions: o.Questions,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
