@@ -3,7 +3,6 @@ package activitypub
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 )
 
@@ -118,35 +117,7 @@ func (s *Service) storeRemoteStatus(ctx context.Context, op string, from *Actor,
 	if deliver {
 		s.publish(ctx, Event{Type: "update", UserIDs: homes, StatusID: st.ID, Public: st.Visibility == Public, Tags: st.Tags})
 	}
-	if len(st.Attachments) > 0 || st.AcceptedAnswerID != "" || st.AcceptedAnswerURI != "" || !tagsAsStored(st.Tags) {
-		// The media rows and the accepted answer hold what the status alone does not.
-		return s.store.StatusByID(ctx, st.ID)
-	}
-	// As for a local post (Post): the rest of what the store holds is what st holds already,
-	// mentions as resolved (unique, in order), counters at zero, times to the millisecond.
-	// Reloading cost a read of the status and one of its relations per incoming Create.
-	st.CreatedAt = st.CreatedAt.Truncate(time.Millisecond).UTC()
-	if st.EditedAt != nil {
-		e := st.EditedAt.Truncate(time.Millisecond).UTC()
-		st.EditedAt = &e
-	}
-	if len(st.Tags) == 0 {
-		st.Tags = nil
-	}
-	return &st, nil
-}
-
-// tagsAsStored reports whether tags are as the store keeps them (lower-case, without '#',
-// unique), so that a status's copy in memory equals what reading it back would return.
-func tagsAsStored(tags []string) bool {
-	seen := make(map[string]bool, len(tags))
-	for _, t := range tags {
-		if t == "" || t[0] == '#' || strings.ToLower(t) != t || seen[t] {
-			return false
-		}
-		seen[t] = true
-	}
-	return true
+	return s.store.StatusByID(ctx, st.ID)
 }
 
 // findParent returns the stored parent of a reply, fetching it (and, through the resolver, its own
