@@ -27,6 +27,8 @@ const (
 	TopicActor = "actor"
 	// TopicToken: an access token was revoked. Payload: its hash (accounts.HashSecret).
 	TopicToken = "token"
+	// TopicGroup: a local group was created. Payload: its actor id.
+	TopicGroup = "group"
 )
 
 // MaxBusPayload bounds one message: PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.

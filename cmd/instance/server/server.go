@@ -318,6 +318,8 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 			fmt.Fprintf(w, "%s{pool=%q} %g\n", m.name, p.name, m.value(p.stats))
 		}
 	}
+	fmt.Fprintf(w, "# HELP guildhall_db_statements_total SQL statements run (transaction control not counted).\n"+
+		"# TYPE guildhall_db_statements_total counter\nguildhall_db_statements_total %d\n", in.Store.Statements())
 	metrics.WriteProcessMetrics(w)
 }
 
