@@ -55,6 +55,11 @@ func (s *Service) storeRemoteStatus(ctx context.Context, op string, from *Actor,
 	if !st.Visibility.Valid() || st.Visibility == LocalOnly {
 		st.Visibility = Direct
 	}
+	if st.Partners = receivedPartners(st.Partners); st.Visibility == Partners && len(st.Partners) == 0 {
+		st.Visibility = Direct // partner-only naming no valid partner: only those addressed
+	} else if st.Visibility != Partners {
+		st.Partners = nil
+	}
 	if st.CreatedAt.IsZero() || st.CreatedAt.After(s.Now()) {
 		st.CreatedAt = s.Now()
 	}
@@ -162,7 +167,7 @@ func (s *Service) resolveMentions(ctx context.Context, from *Actor, in []Mention
 		if err != nil {
 			return nil, err
 		}
-		if a.Local() && (vis == Private || vis == Direct) {
+		if a.Local() && (vis == Private || vis == Direct || vis == Partners) {
 			if blocked, err := s.store.Blocked(ctx, a.ID, from.ID); err != nil {
 				return nil, err
 			} else if blocked {

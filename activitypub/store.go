@@ -258,5 +258,6 @@ type Store interface {
 	InboxStore
 	OAuthStore
 	GovernanceStore
+	PartnerStore
 	Ping(ctx context.Context) error
 }

@@ -92,6 +92,8 @@ func Context() []any {
 			"atomUri":                   "ostatus:atomUri",
 			"inReplyToAtomUri":          "ostatus:inReplyToAtomUri",
 			"conversation":              "ostatus:conversation",
+			"guildhall":                 NSGuildhall,
+			"partners":                  map[string]any{"@id": "guildhall:partners", "@container": "@set"},
 		},
 	}
 }
