@@ -141,7 +141,10 @@ func (s *Service) findParent(ctx context.Context, uri string) (*Status, error) {
 	if s.resolver == nil || s.IsLocalURI(uri) || fetchDepth(ctx) >= maxFetchDepth {
 		return nil, nil
 	}
-	p, err = s.resolver.ResolveStatus(context.WithValue(ctx, fetchDepthKey{}, fetchDepth(ctx)+1), uri)
+	// Stored without the inbound activity's id: storing the parent must not record the Create of
+	// the reply as processed, or the reply itself would then be dropped as a redelivery.
+	fctx := WithActivityID(context.WithValue(ctx, fetchDepthKey{}, fetchDepth(ctx)+1), "")
+	p, err = s.resolver.ResolveStatus(fctx, uri)
 	if err != nil {
 		s.log.DebugContext(ctx, "parent not fetched", "uri", uri, "err", err)
 		return nil, nil
