@@ -38,6 +38,9 @@ func NormalisePartners(list []string, own string) ([]string, error) {
 			continue
 		}
 		d, ok := NormalizeHost(raw)
+		if _, port, hasPort := strings.Cut(raw, ":"); hasPort && (port == "" || strings.Trim(port, "0123456789") != "") {
+			ok = false // a URL or some other text, not host[:port]
+		}
 		if !ok || strings.HasPrefix(d, ".") || strings.Contains(d, "..") || strings.Contains(d, ":") {
 			return nil, fmt.Errorf("%q is not a domain name (ASCII only: use the xn-- form of an international name)", raw)
 		}
@@ -82,6 +85,13 @@ func PartnerHost(host string, partners []string) bool {
 		}
 	}
 	return false
+}
+
+// ConfiguredPartners lists the instance's partner list, which a partner-only post naming no one
+// is addressed to.
+func (s *Service) ConfiguredPartners(ctx context.Context) ([]string, error) {
+	list, err := s.store.PartnerDomains(ctx)
+	return list, Wrap("activitypub.ConfiguredPartners", err)
 }
 
 // partnerList resolves the partner list of a new local status: the one given, or else the

@@ -150,6 +150,39 @@ func TestPartnerOnlyPosts(t *testing.T) {
 				t.Error("erin has it at home")
 			}
 		})
+		t.Run("VIS-P7 a partner-only reply stays out of replies collections, threads and search", func(t *testing.T) {
+			root := post(t, a, erin, "Public consultation on parking", ap.Public)
+			reply, err := a.svc.Post(ctx, alice, ap.PostInput{Text: "Partners: our parking numbers", InReplyToID: root.ID,
+				Partners: []string{"b.test"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.fed.Notify()
+			c.settle(t)
+			if resp, body := c.get(t, root.URI+"/replies", asAccept); resp.StatusCode != http.StatusOK || strings.Contains(body, reply.URI) {
+				t.Errorf("replies collection: %d, lists the partner-only reply: %v", resp.StatusCode, strings.Contains(body, reply.URI))
+			}
+			_, desc, err := a.svc.Thread(ctx, ap.Viewer{Actor: &erin.Actor}, root.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(desc) != 0 {
+				t.Errorf("erin's view of her own thread holds %d replies", len(desc))
+			}
+			res, err := a.svc.Search(ctx, erin, "parking numbers", ap.SearchOptions{Type: "statuses"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Statuses) != 0 {
+				t.Errorf("search found %d statuses", len(res.Statuses))
+			}
+			if stored(t, cc, reply.URI) != nil {
+				t.Error("the partner-only reply reached c.test")
+			}
+			if stored(t, b, reply.URI) == nil {
+				t.Error("the partner-only reply did not reach b.test")
+			}
+		})
 		t.Run("VIS-P6 it cannot be boosted, and a delete reaches the partner only", func(t *testing.T) {
 			if _, err := a.svc.Reblog(ctx, dana, st.ID); ap.KindOf(err) != ap.Forbidden {
 				t.Errorf("boosting it: %v, want forbidden", err)
