@@ -259,5 +259,6 @@ type Store interface {
 	OAuthStore
 	GovernanceStore
 	PartnerStore
+	ExpertiseStore
 	Ping(ctx context.Context) error
 }
