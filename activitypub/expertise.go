@@ -121,28 +121,45 @@ func splitSkills(text string) []string {
 	return out
 }
 
-// expertiseName is the reserved name a field's name stands for, or "".
+// expertiseName is the reserved name a field's name stands for, aliases included, or "".
 func expertiseName(name string) string {
 	return expertiseAliases[strings.ToLower(strings.TrimSpace(name))]
 }
 
-// ExpertiseFromFields reads role, team and skills from profile fields (the first of each wins),
-// for local and received profiles alike.
+// ReservedField is the reserved name (Role, Team, Skills) a field's name is, ignoring case, or "".
+// Only these rows are expertise in what a local person types: a "Job title" row stays theirs.
+func ReservedField(name string) string {
+	for _, r := range []string{FieldRole, FieldTeam, FieldSkills} {
+		if strings.EqualFold(strings.TrimSpace(name), r) {
+			return r
+		}
+	}
+	return ""
+}
+
+// ExpertiseFromFields reads role, team and skills from profile fields, for local and received
+// profiles alike: a row with the reserved name wins, else the first row with an alias.
 func ExpertiseFromFields(fields []Field) Expertise {
 	var e Expertise
-	for _, f := range fields {
-		switch expertiseName(f.Name) {
-		case FieldRole:
-			if e.Role == "" {
-				e.Role = fieldText(f.Value, MaxExpertiseChars)
+	for _, exact := range []bool{true, false} {
+		for _, f := range fields {
+			name := expertiseName(f.Name)
+			if exact && ReservedField(f.Name) == "" {
+				continue
 			}
-		case FieldTeam:
-			if e.Team == "" {
-				e.Team = fieldText(f.Value, MaxExpertiseChars)
-			}
-		case FieldSkills:
-			if len(e.Skills) == 0 {
-				e.Skills = splitSkills(html.UnescapeString(tagPattern.ReplaceAllString(f.Value, ",")))
+			switch name {
+			case FieldRole:
+				if e.Role == "" {
+					e.Role = fieldText(f.Value, MaxExpertiseChars)
+				}
+			case FieldTeam:
+				if e.Team == "" {
+					e.Team = fieldText(f.Value, MaxExpertiseChars)
+				}
+			case FieldSkills:
+				if len(e.Skills) == 0 {
+					e.Skills = splitSkills(html.UnescapeString(tagPattern.ReplaceAllString(f.Value, ",")))
+				}
 			}
 		}
 	}
@@ -173,7 +190,7 @@ func checkExpertise(op string, e *Expertise) error {
 
 // withExpertise replaces the reserved rows of fields by e's (rendered by render), after the others.
 func withExpertise(fields []Field, e Expertise, render func(string) (string, error)) ([]Field, error) {
-	out := slices.DeleteFunc(slices.Clone(fields), func(f Field) bool { return expertiseName(f.Name) != "" })
+	out := slices.DeleteFunc(slices.Clone(fields), func(f Field) bool { return ReservedField(f.Name) != "" })
 	for _, row := range []struct{ name, value string }{
 		{FieldRole, e.Role}, {FieldTeam, e.Team}, {FieldSkills, strings.Join(e.Skills, ", ")},
 	} {

@@ -23,7 +23,7 @@ type ProfileInput struct {
 	Bot          *bool
 	Discoverable *bool
 	// Fields replaces the metadata rows when not nil (values are plain text; links are found).
-	// Rows named Role, Team or Skills (or an alias) are expertise, not counted in the limit: they
+	// Rows named Role, Team or Skills (any case) are expertise, not counted in the limit: they
 	// replace the expertise when Expertise is nil, and absent they leave it as it is, so a client
 	// that edits only the other rows keeps it.
 	Fields *[]Field
@@ -91,7 +91,7 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 		}
 		// The expertise rows stay as they are unless replaced below.
 		for _, f := range a.Fields {
-			if expertiseName(f.Name) != "" {
+			if ReservedField(f.Name) != "" {
 				fields = append(fields, f)
 			}
 		}
@@ -145,7 +145,7 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 func splitExpertiseRows(fields []Field) ([]Field, *Expertise) {
 	var general, reserved []Field
 	for _, f := range fields {
-		if expertiseName(f.Name) != "" {
+		if ReservedField(f.Name) != "" {
 			reserved = append(reserved, f)
 		} else {
 			general = append(general, f)
@@ -156,7 +156,7 @@ func splitExpertiseRows(fields []Field) ([]Field, *Expertise) {
 	}
 	e := Expertise{}
 	for _, f := range reserved {
-		switch expertiseName(f.Name) {
+		switch ReservedField(f.Name) {
 		case FieldRole:
 			e.Role = f.Value
 		case FieldTeam:

@@ -22,7 +22,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"timeline", "compose", "thread", "edit", "history", "profile", "people", "follow", "delete",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
-	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit"}
+	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
+	"directory"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -124,6 +125,7 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		"maxChars":     func() int { return activitypub.MaxStatusChars },
 		// field builds an input from the view, so templates cannot forget the label, the error
 		// or the rule that passwords are never echoed.
+		"expertiseBoxes": expertiseBoxes,
 		"field": func(v view, id, label, typ, autocomplete, hint string) input {
 			in := input{ID: id, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint,
 				Error: v.ErrorFor(id)}
