@@ -184,6 +184,9 @@ type Status struct {
 	Attachments []Attachment
 	// Partners names the partner instances (lower-case host names, sorted) of a Partners status.
 	Partners []string
+	// AcceptedAnswerURI is the ActivityPub id of the accepted answer, loaded with a question
+	// that has one; a received question carries the id its author claims, checked on receipt.
+	AcceptedAnswerURI string
 }
 
 // Mention names an actor mentioned in a status.

@@ -1,11 +1,10 @@
 package as2
 
-// NSGuildhall is the namespace of Guildhall's extension terms. partners (guildhall:partners, a
-// set of host names) marks a partner-only post: it is addressed to some followers on those
-// instances by name, and tells a receiving Guildhall to keep it from everyone else there too.
-// Servers that do not know the term see a post addressed to some of their users only (Mastodon's
-// "limited", GoToSocial's direct), which is as narrow.
-const NSGuildhall = "https://guildhall.social/ns#"
+// partners (guildhall:partners, a set of host names; defined in our @context and in the
+// context document at ContextPath) marks a partner-only post: it is addressed to some followers
+// on those instances by name, and tells a receiving Guildhall to keep it from everyone else there
+// too. Servers that do not know the term see a post addressed to some of their users only
+// (Mastodon's "limited", GoToSocial's direct), which is as narrow.
 
 // MaxPartners bounds the partner list read from a document.
 const MaxPartners = 20

@@ -53,6 +53,16 @@ type composeView struct {
 	// Partners are the partner councils chosen (checked or typed), PartnersOther what was typed.
 	Partners      []string
 	PartnersOther string
+	// Group is the id of the group the post goes in, "" for none. GroupFixed (the form on a
+	// group's page) sends it hidden; otherwise Groups, when any, are offered as a choice.
+	Group      string
+	GroupFixed bool
+	Groups     []groupChoice
+}
+
+// groupChoice is one group the compose form offers to post in.
+type groupChoice struct {
+	ID, Name string
 }
 
 type composeArgs struct {

@@ -41,6 +41,11 @@ func (h *Handler) composeForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	c.Group = r.URL.Query().Get("group")
+	if err := h.offerGroups(r, &c); err != nil {
+		return err
+	}
+	h.composeDefault(r, &c)
 	return h.render(w, r, http.StatusOK, "compose", view{Title: c.Heading, Section: "compose", Page: c})
 }
 
@@ -99,6 +104,7 @@ func readDraft(r *http.Request, h *Handler) draft {
 	d.c.Partners = append(d.c.Partners, strings.FieldsFunc(d.c.PartnersOther, func(r rune) bool {
 		return r == ',' || r == ';' || unicode.IsSpace(r)
 	})...)
+	d.c.Group, d.c.GroupFixed = f.Get("group"), f.Get("group_fixed") != ""
 	for i := range d.c.Alts {
 		d.c.Alts[i] = strings.TrimSpace(f.Get(fmt.Sprintf("image_%d_alt", i+1)))
 	}
@@ -159,6 +165,7 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	h.composeDefault(r, &d.c)
 	if errs := d.validate(); len(errs) > 0 {
 		return h.composeAgain(w, r, http.StatusUnprocessableEntity, d.c, errs)
 	}
@@ -181,7 +188,11 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 	if d.c.Markdown {
 		in.Format = activitypub.FormatMarkdown
 	}
-	st, err := h.svc.Post(r.Context(), acct, in)
+	st, err := h.postIn(r.Context(), acct, d.c.Group, in)
+	if k := activitypub.KindOf(err); k == activitypub.Forbidden && d.c.Group != "" {
+		return h.composeAgain(w, r, http.StatusForbidden, d.c,
+			[]fieldError{{Field: "compose-group", Message: sentence(activitypub.Message(err))}})
+	}
 	if activitypub.KindOf(err) == activitypub.Invalid {
 		field := "compose-text"
 		if d.c.Visibility == activitypub.Partners && strings.Contains(activitypub.Message(err), "partner") {
@@ -209,6 +220,9 @@ func (h *Handler) composeAgain(w http.ResponseWriter, r *http.Request, status in
 		if err := h.partnerOptions(r, &c); err != nil {
 			return err
 		}
+	}
+	if err := h.offerGroups(r, &c); err != nil {
+		return err
 	}
 	return h.render(w, r, status, "compose", view{Title: title, Section: "compose", Errors: errs, Page: c})
 }
