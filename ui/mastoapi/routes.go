@@ -174,6 +174,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/scheduled_statuses", user, "read:statuses", h.emptyList},
 
 		// Guildhall's group API (docs/api.md). Fixed paths before /{id}.
+		{get, "/api/guildhall/v1/directory", user, "read", h.expertiseDirectory},
 		{get, "/api/guildhall/v1/groups", anyone, "read", h.groupDirectory},
 		{post, "/api/guildhall/v1/groups", user, "write", h.createGroup},
 		{get, "/api/guildhall/v1/groups/{id}", anyone, "read", h.showGroup},
