@@ -93,7 +93,7 @@ func (s *Service) EditStatus(ctx context.Context, author *Account, id string, in
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	now := s.Now()
+	now := s.NextEditTime(st)
 	prev := &StatusEdit{ID: s.NewID(), StatusID: st.ID, Content: st.Content, Source: st.Source,
 		SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: editTime(st)}
 	st.Content, st.Source, st.SpoilerText, st.Sensitive = rendered.HTML, pin.Text, pin.SpoilerText, pin.Sensitive

@@ -13,6 +13,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 )
 
 // Options configures a Handler. Service is required.
@@ -40,6 +41,8 @@ type Options struct {
 	// Groups, when set, serves the group pages (directory, group, moderation) and lets the
 	// compose form post into a group.
 	Groups *groups.Groups
+	// Questions, when set, serves the questions pages (/questions).
+	Questions *questions.Questions
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -58,6 +61,7 @@ type Handler struct {
 	live      *liveHub
 	sso       SSO
 	groups    *groups.Groups // nil: the group pages answer 404
+	questions *questions.Questions
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -84,6 +88,7 @@ func New(o Options) (*Handler, error) {
 		views:     o.Views,
 		sso:       o.SSO,
 		groups:    o.Groups,
+		questions: o.Questions,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
