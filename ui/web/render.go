@@ -22,7 +22,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"timeline", "compose", "thread", "edit", "history", "profile", "people", "follow", "delete",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
-	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit"}
+	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
+	"admin_users", "admin_instances", "admin_instance"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -122,6 +123,8 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		"inc":          func(i int) int { return i + 1 },
 		"visibilities": func() []visibilityOption { return visibilityOptions },
 		"maxChars":     func() int { return activitypub.MaxStatusChars },
+		"roles":        func() any { return roleOptions },
+		"roleLabel":    roleLabel,
 		"imageField": func(v view, id, label, hint string) settingsField {
 			return settingsField{V: v, ID: id, Label: label, Hint: hint}
 		},
