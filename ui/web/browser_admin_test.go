@@ -25,6 +25,7 @@ func TestBrowserSettingsAndAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.failingDelivery(t, jo, "down.example")
+	quoted := e.postAs(ben, "Gritting tonight from 8pm", activitypub.Public, "")
 	header := filepath.Join(t.TempDir(), "header.png")
 	if err := os.WriteFile(header, pngImage(t), 0o644); err != nil {
 		t.Fatal(err)
@@ -64,6 +65,13 @@ func TestBrowserSettingsAndAdmin(t *testing.T) {
 		chromedp.Click(css(`nav a[href="/compose"]`)),
 		chromedp.WaitVisible(css("#compose-visibility-local:checked")),
 	)
+	b.step("quote a post",
+		chromedp.Navigate(e.base()+postHref(ben, quoted)),
+		chromedp.WaitVisible(css(`a[href="/compose?quote=`+quoted.ID+`"]`)),
+		chromedp.Click(css(`a[href="/compose?quote=`+quoted.ID+`"]`)),
+		chromedp.WaitVisible(css("#quote-context-heading")),
+	)
+	b.checkA11y("compose a quote")
 	b.step("the profile shows the header",
 		chromedp.Navigate(e.base()+"/@jo"),
 		chromedp.WaitVisible(css(`img.profile-banner[alt="The council chamber"]`)),
