@@ -178,6 +178,9 @@ type Status struct {
 	Mentions    []Mention
 	Tags        []string
 	Attachments []Attachment
+	// AcceptedAnswerURI is the ActivityPub id of the accepted answer, loaded with a question
+	// that has one; a received question carries the id its author claims, checked on receipt.
+	AcceptedAnswerURI string
 }
 
 // Mention names an actor mentioned in a status.

@@ -80,6 +80,7 @@ func (s *Service) storeRemoteStatus(ctx context.Context, op string, from *Actor,
 		return nil, Wrap(op, err)
 	}
 	s.prepareRemoteAttachments(&st)
+	st.AcceptedAnswerID = "" // a new question has no stored replies to have accepted yet
 	var homes []string
 	err = s.receiveTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateStatus(ctx, &st); err != nil {
@@ -240,6 +241,9 @@ func (s *Service) ReceiveUpdateStatus(ctx context.Context, from *Actor, in *Stat
 	st.Content, st.SpoilerText, st.Sensitive, st.Title = in.Content, in.SpoilerText, in.Sensitive, in.Title
 	st.Language, st.Mentions, st.Tags, st.Attachments, st.EditedAt = in.Language, mentions, in.Tags, in.Attachments, &edited
 	s.prepareRemoteAttachments(st)
+	if err := s.receiveAcceptedAnswer(ctx, st, in.AcceptedAnswerURI); err != nil {
+		return Wrap(op, err)
+	}
 	err = s.receiveTx(ctx, func(ctx context.Context) error {
 		if err := s.store.AddStatusEdit(ctx, prev); err != nil {
 			return err

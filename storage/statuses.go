@@ -377,7 +377,7 @@ func (s *Store) loadRelations(ctx context.Context, list []*activitypub.Status) e
 				CreatedAt: fromMS(r.CreatedAt.Int64)})
 		}
 	}
-	return nil
+	return s.loadAcceptedAnswers(ctx, list)
 }
 
 // StatusByID finds a status, deleted or not (a tombstone still answers with Gone upstream).

@@ -47,6 +47,7 @@ func serializeDoc(t vocab.Type) (map[string]any, error) {
 
 // embed puts a rendered sub-document under key, without its own @context: the outer one applies.
 func embedDoc(m map[string]any, key string, sub map[string]any) {
+	embeddedContext(m, sub)
 	delete(sub, ctxKeyJSONLD)
 	m[key] = sub
 }

@@ -150,6 +150,7 @@ func (r Renderer) Note(st *ap.Status, author *ap.Actor, aud Audience) (map[strin
 	}
 	m["tag"] = tags
 	r.attachmentExtras(m, st.Attachments)
+	r.questionTerms(m, st)
 	return m, nil
 }
 

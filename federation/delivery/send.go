@@ -160,6 +160,11 @@ func (w *Worker) prepare(ctx context.Context, outboxID string) (*prepared, error
 	if err != nil {
 		return nil, fmt.Errorf("delivery: render %s: %w: %w", act.ID, err, errPermanent)
 	}
+	for _, ext := range w.o.Extensions {
+		if err := ext.ExtendActivity(ctx, &act, doc); err != nil {
+			return nil, fmt.Errorf("delivery: extend %s: %w", act.ID, err)
+		}
+	}
 	body, err := as2.Marshal(doc)
 	if err != nil {
 		return nil, fmt.Errorf("delivery: %w: %w", err, errPermanent)
@@ -191,8 +196,12 @@ func (w *Worker) object(ctx context.Context, act *ap.Activity, actor *ap.Actor) 
 			}
 		}
 		note, err := w.render.Note(st, author, as2.Audience{To: act.To, Cc: act.Cc, Group: w.groupURI(ctx, st)})
-		return note, "", err
-	case act.Type == as2.TypeAnnounce && act.Inner != nil && act.Inner.Type == as2.TypeCreate && act.StatusID != "":
+		if err != nil {
+			return nil, "", err
+		}
+		return note, "", w.extendNote(ctx, st, note)
+	case act.Type == as2.TypeAnnounce && act.Inner != nil && act.StatusID != "" &&
+		(act.Inner.Type == as2.TypeCreate || act.Inner.Type == as2.TypeUpdate):
 		return w.relayedCreate(ctx, act.Inner)
 	case act.Type == as2.TypeUpdate && act.Object == actor.URI:
 		doc, err := w.render.Actor(actor)
@@ -201,8 +210,8 @@ func (w *Worker) object(ctx context.Context, act *ap.Activity, actor *ap.Actor) 
 	return nil, "", nil
 }
 
-// relayedCreate renders the Create a group re-announces (FEP-1b12 Announce{Create}): the
-// author's post with the group as its audience. Receivers verify it against the author's origin.
+// relayedCreate renders the Create (or, after an edit, the Update) a group re-announces
+// (FEP-1b12 Announce{Create}): the author's post with the group as its audience. Receivers verify it against the author's origin.
 func (w *Worker) relayedCreate(ctx context.Context, inner *ap.Activity) (map[string]any, string, error) {
 	st, err := w.o.Store.StatusByID(ctx, inner.StatusID)
 	if ap.IsNotFound(err) {
@@ -221,6 +230,9 @@ func (w *Worker) relayedCreate(ctx context.Context, inner *ap.Activity) (map[str
 	aud := as2.Audience{To: inner.To, Cc: inner.Cc, Group: w.groupURI(ctx, st)}
 	note, err := w.render.Note(st, author, aud)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := w.extendNote(ctx, st, note); err != nil {
 		return nil, "", err
 	}
 	doc, err := w.render.Activity(inner, note)
@@ -243,4 +255,14 @@ func (w *Worker) groupURI(ctx context.Context, st *ap.Status) string {
 		return ""
 	}
 	return g.URI
+}
+
+// extendNote lets each extension add its terms to a rendered local status.
+func (w *Worker) extendNote(ctx context.Context, st *ap.Status, note map[string]any) error {
+	for _, ext := range w.o.Extensions {
+		if err := ext.ExtendNote(ctx, st, note); err != nil {
+			return fmt.Errorf("extend note %s: %w", st.URI, err)
+		}
+	}
+	return nil
 }

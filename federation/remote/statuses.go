@@ -93,7 +93,12 @@ func (d *Dereferencer) StatusFromObject(o *as2.ParsedObject, author *ap.Actor) *
 	if st.URL == "" {
 		st.URL = o.ID
 	}
-	if o.Type == "Note" {
+	if o.PostKind == as2.PostKindQuestion && o.InReplyTo == "" && st.Title != "" {
+		// A Guildhall question: a Note whose name is its title.
+		st.Kind, st.AcceptedAnswerURI = ap.KindQuestion, o.AcceptedAnswer
+	} else if o.Idea != nil {
+		st.Kind = ap.KindIdea // a Guildhall idea: a Note whose name is its title
+	} else if o.Type == "Note" {
 		st.Title = "" // Notes have no title; some servers mirror the summary into name
 	}
 	if !o.Updated.IsZero() && o.Updated.After(o.Published) {

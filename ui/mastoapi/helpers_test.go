@@ -20,7 +20,9 @@ import (
 
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
@@ -96,6 +98,12 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	o := areaOptions(t, svc, st)
 	o.Logger, o.RateLimit = slog.New(slog.DiscardHandler), 1<<30
 	if o.Groups, err = groups.New(svc, st, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if o.Questions, err = questions.New(svc, st, o.Groups, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if o.Ideas, err = ideas.New(svc, st, o.Groups, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	h, err := mastoapi.New(o)

@@ -12,7 +12,9 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
 	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
 )
@@ -59,6 +61,10 @@ type Options struct {
 	Media *activitypub.MediaService
 	// Groups, when set, serves /api/guildhall/v1/groups; without it those routes answer 404.
 	Groups *groups.Groups
+	// Questions, when set, serves /api/guildhall/v1/questions; without it those routes answer 404.
+	Questions *questions.Questions
+	// Ideas, when set, serves /api/guildhall/v1/ideas; without it those routes answer 404.
+	Ideas *ideas.Ideas
 	// Settings, when set, keeps the default visibility (source.privacy, and what a status sent
 	// without a visibility gets); without it that default is public.
 	Settings *preferences.Settings
@@ -80,6 +86,7 @@ type Handler struct {
 
 	conversations *preferences.Conversations
 	groups        *groups.Groups // nil without Options.Groups
+	ideas         *ideas.Ideas   // nil without Options.Ideas
 }
 
 // New checks the options and returns a Handler.
@@ -108,6 +115,7 @@ func New(o Options) (*Handler, error) {
 		limiter: newLimiter(o.RateLimit, o.RateWindow, o.RateCounter, o.Logger),
 		auth:    newAuthCache(),
 		groups:  o.Groups,
+		ideas:   o.Ideas,
 	}
 	if o.Lists == nil || o.Markers == nil || o.Filters == nil || o.Conversations == nil {
 		return nil, errors.New("mastoapi.New: Lists, Markers, Filters and Conversations are required")

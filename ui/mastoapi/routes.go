@@ -181,6 +181,10 @@ func (h *Handler) routes() []route {
 		{post, "/api/guildhall/v1/groups/{id}/leave", user, "write:follows", h.leaveGroup},
 		{get, "/api/guildhall/v1/groups/{id}/members", user, "read", h.groupMembers},
 		{get, "/api/guildhall/v1/groups/{id}/requests", user, "read", h.groupRequests},
+		{del, "/api/guildhall/v1/groups/{id}/members/{target}", user, "write", h.groupAction(removeMember)},
+		{get, "/api/guildhall/v1/groups/{id}/invites", user, "read", h.groupInvites},
+		{put, "/api/guildhall/v1/groups/{id}/invites/{target}", user, "write", h.groupAction(inviteMember)},
+		{del, "/api/guildhall/v1/groups/{id}/invites/{target}", user, "write", h.groupAction(uninviteMember)},
 		{post, "/api/guildhall/v1/groups/{id}/requests/{target}/approve", user, "write", h.groupAction(approveRequest)},
 		{post, "/api/guildhall/v1/groups/{id}/requests/{target}/reject", user, "write", h.groupAction(rejectRequest)},
 		{put, "/api/guildhall/v1/groups/{id}/moderators/{target}", user, "write", h.groupAction(addModerator)},
@@ -194,6 +198,13 @@ func (h *Handler) routes() []route {
 		{post, "/api/guildhall/v1/groups/{id}/statuses/{target}/unpin", user, "write", h.groupAction(unpinPost)},
 		{post, "/api/guildhall/v1/groups/{id}/statuses/{target}/lock", user, "write", h.groupAction(lockPost)},
 		{post, "/api/guildhall/v1/groups/{id}/statuses/{target}/unlock", user, "write", h.groupAction(unlockPost)},
+
+		// Ideas (docs/api.md "Ideas"); votes are favourites.
+		{get, "/api/guildhall/v1/ideas", anyone, "read", h.listIdeas},
+		{post, "/api/guildhall/v1/ideas", user, "write:statuses", h.createIdea},
+		{get, "/api/guildhall/v1/ideas/{id}", anyone, "read", h.showIdea},
+		{post, "/api/guildhall/v1/ideas/{id}/status", user, "write:statuses", h.setIdeaStatus},
+		{post, "/api/guildhall/v1/ideas/{id}/adopt", user, "write:statuses", h.adoptIdea},
 
 		// The default avatar and header, for accounts without one.
 		{get, "/avatars/original/missing.png", noAuth, "", h.missingImage},
@@ -214,7 +225,7 @@ func (h *Handler) Routes(r *mux.Router) {
 	if h.media != nil {
 		h.media.Routes(r)
 	}
-	for _, rt := range append(h.routes(), h.governanceRoutes()...) {
+	for _, rt := range append(append(h.routes(), h.governanceRoutes()...), h.questionRoutes()...) {
 		methods := []string{rt.method}
 		if rt.method == http.MethodGet {
 			methods = append(methods, http.MethodHead)

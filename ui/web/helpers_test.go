@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
@@ -44,6 +45,7 @@ type env struct {
 	srv        *httptest.Server
 	handler    http.Handler
 	svc        *activitypub.Service
+	groups     *groups.Groups
 	store      *storage.Store
 	client     *http.Client
 	setupToken string
@@ -113,8 +115,13 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	grps, err := groups.New(svc, st, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := web.New(web.Options{
-		Views: views, Markers: markers,
+		Groups: grps,
+		Views:  views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
 		Media:     media, Preview: render, Settings: settings,
@@ -139,7 +146,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil || token == "" {
 		t.Fatalf("PrepareSetup = %q, %v", token, err)
 	}
-	return &env{t: t, srv: srv, handler: r, svc: svc, store: st, client: newClient(t, srv), setupToken: token}
+	return &env{t: t, srv: srv, handler: r, svc: svc, groups: grps, store: st, client: newClient(t, srv), setupToken: token}
 }
 
 // newClient is a browser stand-in: it keeps cookies and does not follow redirects, so tests see

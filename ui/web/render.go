@@ -23,6 +23,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
+	"questions", "question", "ask",
+	"groups", "group", "group_form", "group_moderate",
 	"admin_users", "admin_instances", "admin_instance"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
@@ -54,6 +56,8 @@ type view struct {
 	Consent *consentView
 	// Gov is for the governance pages (sign-up, two-factor, admin queue and audit).
 	Gov *govView
+	// Group is for the group pages.
+	Group *groupPage
 }
 
 // fieldError is one entry of the error summary, linked to the input it is about.

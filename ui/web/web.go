@@ -11,7 +11,9 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 )
 
 // Options configures a Handler. Service is required.
@@ -36,6 +38,11 @@ type Options struct {
 	Preview activitypub.Renderer
 	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
 	SSO SSO
+	// Questions, when set, serves the questions pages (/questions).
+	Questions *questions.Questions
+	// Groups, when set, serves the group pages (directory, group, moderation) and lets the
+	// compose form post into a group.
+	Groups *groups.Groups
 	// Settings keeps the default visibility and the profile images' alt text; optional (without
 	// it posts start public and those settings are not offered).
 	Settings *preferences.Settings
@@ -56,6 +63,8 @@ type Handler struct {
 	views     *activitypub.Views
 	live      *liveHub
 	sso       SSO
+	questions *questions.Questions
+	groups    *groups.Groups // nil: the group pages answer 404
 	prefs     *preferences.Settings
 }
 
@@ -82,6 +91,8 @@ func New(o Options) (*Handler, error) {
 		markers:   o.Markers,
 		views:     o.Views,
 		sso:       o.SSO,
+		questions: o.Questions,
+		groups:    o.Groups,
 		prefs:     o.Settings,
 	}
 	var err error

@@ -17,7 +17,9 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/oidc"
@@ -82,10 +84,13 @@ type Instance struct {
 	Web     *web.Handler
 	Media   *activitypub.MediaService
 	Groups  *groups.Groups
-	log     *slog.Logger
-	metrics *metrics.Set
-	opts    Options
-	sso     *oidc.Client // single sign-on, when configured
+	Ideas   *ideas.Ideas
+	// Questions is the Q&A area, over the groups area.
+	Questions *questions.Questions
+	log       *slog.Logger
+	metrics   *metrics.Set
+	opts      Options
+	sso       *oidc.Client // single sign-on, when configured
 	// cluster relays events and cache changes between processes sharing a PostgreSQL database;
 	// nil on SQLite.
 	cluster *cluster
@@ -136,6 +141,12 @@ func (in *Instance) prepare(ctx context.Context) error {
 	}
 	in.Service = svc
 	if in.Groups, err = groups.New(svc, in.Store, in.log); err != nil {
+		return err
+	}
+	if in.Questions, err = questions.New(svc, in.Store, in.Groups, in.log); err != nil {
+		return err
+	}
+	if in.Ideas, err = ideas.New(svc, in.Store, in.Groups, in.log); err != nil {
 		return err
 	}
 	if err := in.setupGovernance(ctx); err != nil {
@@ -192,6 +203,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.deliveryOptions(),
 		AuthorizedFetch: in.Config.AuthorizedFetch,
 		Groups:          in.Groups,
+		Ideas:           in.Ideas,
 	})
 	if err != nil {
 		return nil, err
@@ -217,8 +229,8 @@ func (in *Instance) routes() (http.Handler, error) {
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
 		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
-		Groups: in.Groups,
-		Lists:  prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations,
+		Groups: in.Groups, Questions: in.Questions, Ideas: in.Ideas,
+		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations,
 		Settings: prefs.settings})
 	if err != nil {
 		return nil, err
@@ -235,7 +247,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
 		RequestID: RequestID, Media: in.Media, Preview: preview, Views: views, Markers: prefs.markers,
-		SSO: in.webSSO(), Settings: prefs.settings,
+		SSO: in.webSSO(), Questions: in.Questions, Groups: in.Groups, Settings: prefs.settings,
 	})
 	if err != nil {
 		return nil, err

@@ -2,10 +2,9 @@ package activitypub
 
 import "context"
 
-// RemoveFollower ends someone's follow of a local account without blocking them, as Mastodon's
-// "remove from followers" does. A pending request is refused the same way. A remote follower's
-// server gets a Reject of the Follow, which is how Mastodon tells it the follow is over; they can
-// ask again later. Removing someone who does not follow is a no-op.
+// RemoveFollower ends another actor's follow of a local account (Mastodon's "remove from
+// followers", a group moderator's "remove member"). A remote follower's server hears a Reject of
+// its Follow, which Mastodon and Guildhall take as the end of an accepted follow too.
 func (s *Service) RemoveFollower(ctx context.Context, by *Account, followerID string) (*Relationship, error) {
 	const op = "activitypub.RemoveFollower"
 	f, err := s.store.FollowBetween(ctx, followerID, by.Actor.ID)
@@ -23,7 +22,7 @@ func (s *Service) RemoveFollower(ctx context.Context, by *Account, followerID st
 		if err := s.removeFollow(ctx, f, follower, &by.Actor, false); err != nil {
 			return err
 		}
-		if follower.Local() {
+		if follower.Local() || f.URI == "" {
 			return nil
 		}
 		return s.enqueue(ctx, &by.Actor, Activity{
