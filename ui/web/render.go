@@ -128,6 +128,7 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		"visibilities": func() []visibilityOption { return visibilityOptions },
 		"maxChars":     func() int { return activitypub.MaxStatusChars },
 		"roles":        func() any { return roleOptions },
+		"postsHTML":    postsHTML,
 		"roleLabel":    roleLabel,
 		"imageField": func(v view, id, label, hint string) settingsField {
 			return settingsField{V: v, ID: id, Label: label, Hint: hint}
