@@ -29,7 +29,9 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "settings", Href: "/settings", Label: "Settings"},
 	}
 	if acct.User.Admin {
-		items = append(items, navItem{Section: "admin", Href: "/admin/federation", Label: "Federation"})
+		items = append(items, navItem{Section: "admin", Href: "/admin/federation", Label: "Federation"},
+			navItem{Section: "admin-users", Href: "/admin/users", Label: "Accounts"},
+			navItem{Section: "admin-instance", Href: "/admin/instance", Label: "Instance"})
 	}
 	return append(items, navItem{Href: "/logout", Label: "Sign out"})
 }
