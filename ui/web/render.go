@@ -25,7 +25,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
 	"questions", "question", "ask",
 	"groups", "group", "group_form", "group_moderate",
-	"directory", "admin_users", "admin_instances", "admin_instance"}
+	"directory", "admin_users", "admin_instances", "admin_instance",
+	"ideas", "idea", "idea_new"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
