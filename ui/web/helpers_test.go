@@ -20,6 +20,7 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/password"
@@ -109,8 +110,12 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	qa, err := questions.New(svc, st, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := web.New(web.Options{
-		Views: views, Markers: markers,
+		Views: views, Markers: markers, Questions: qa,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
 		Media:     media, Preview: render,

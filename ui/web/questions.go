@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,6 +24,7 @@ func (h *Handler) questionRoutes() []route {
 	return []route{
 		{method: get, path: "/questions", handle: h.questionsPage},
 		{method: get, path: "/questions/ask", handle: h.askForm},
+		{method: get, path: "/questions/similar", handle: h.similarJSON},
 		{method: post, path: "/questions/ask", csrf: csrfSession, handle: h.ask},
 		{method: get, path: "/questions/{id}", handle: h.questionPage},
 		{method: post, path: "/questions/{id}/{verb:accept|unaccept}", csrf: csrfSession, handle: h.acceptAnswer},
@@ -196,4 +198,24 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/questions/"+q.Status.ID)
+}
+
+// similarJSON answers the ask form's script: the answered questions like ?q=, as the viewer may
+// see them, as JSON.
+func (h *Handler) similarJSON(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.questions.Similar(r.Context(), viewerOf(AccountFrom(r.Context())), r.URL.Query().Get("q"), 5)
+	if err != nil {
+		return err
+	}
+	type item struct {
+		Href    string `json:"href"`
+		Title   string `json:"title"`
+		Answers int    `json:"answers_count"`
+	}
+	out := make([]item, 0, len(list))
+	for _, it := range h.items(list) {
+		out = append(out, item{Href: it.Href, Title: it.Title, Answers: it.Answers})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(out)
 }

@@ -137,7 +137,7 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
-			"templates/layout.html", "templates/components.html", "templates/"+name+".html")
+			"templates/layout.html", "templates/components.html", "templates/parts_*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
 		}
