@@ -16,6 +16,7 @@ import (
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/federation/as2"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/federation/docs"
 	"github.com/guildhall/guildhall/federation/fetch"
@@ -50,6 +51,9 @@ type Options struct {
 	Version string
 	// Groups is the groups area (FEP-1b12); nil serves and receives groups like any actor.
 	Groups *groups.Groups
+	// Ideas is the ideas area: the ideas terms of the statuses we serve, send and receive, and
+	// adoptions; nil treats ideas as plain posts.
+	Ideas *ideas.Ideas
 	// Delivery tunes the delivery workers; zero values take delivery's defaults. Store, Keys,
 	// Poster, BaseURL and Domain are filled in here.
 	Delivery delivery.Options
@@ -97,6 +101,12 @@ func New(o Options) (*Federation, error) {
 	if o.Groups != nil { // a nil *Groups in an interface would not read as nil
 		io.Groups, dopts.Groups = o.Groups, o.Groups
 	}
+	if o.Ideas != nil {
+		ext := ideaTerms{ideas: o.Ideas, baseURL: o.Service.BaseURL()}
+		io.Ideas = o.Ideas
+		dopts.Extensions = append(dopts.Extensions, ext)
+		o.Delivery.Extensions = append(o.Delivery.Extensions, ext)
+	}
 	in, err := inbox.New(io)
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
@@ -131,6 +141,7 @@ func (f *Federation) Routes(r *mux.Router) {
 	r.Handle("/actor/inbox", http.HandlerFunc(f.inbox.ServeShared)).Methods(http.MethodPost)
 	r.HandleFunc(as2.ContextPath, serveContext).Methods(http.MethodGet, http.MethodHead)
 	f.docs.Routes(r)
+	f.ideasRoutes(r)
 }
 
 // Run runs the delivery workers until ctx is cancelled.

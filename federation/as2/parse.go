@@ -88,6 +88,8 @@ type ParsedActivity struct {
 	Published time.Time
 	// Content is a Flag's comment or a Create's free text; raw, sanitise before storing.
 	Content string
+	// IdeaAdoption marks an Announce as an idea's adoption (the Guildhall ideas extension).
+	IdeaAdoption bool
 }
 
 // ParsedRef is the object of an activity: always an id, and the embedded document when one was
@@ -125,6 +127,8 @@ type ParsedObject struct {
 	// Guildhall terms (questions.go): "question" for a question; its accepted answer's id.
 	PostKind       string
 	AcceptedAnswer string
+	// Idea holds the Guildhall ideas terms (ideaStatus…), nil when the object has none.
+	Idea *IdeaTerms
 }
 
 // Tag kinds.

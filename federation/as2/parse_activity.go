@@ -56,6 +56,7 @@ func parseActivity(t vocab.Type, raw map[string]any, depth int) (*ParsedActivity
 		return nil, err
 	}
 	a.Published = parsedPublished(t)
+	a.IdeaAdoption = a.Type == TypeAnnounce && rawBool(raw, TermIdeaAdoption)
 	if w, ok := t.(withContent); ok {
 		a.Content, _ = seqText[vocab.ActivityStreamsContentPropertyIterator](w.GetActivityStreamsContent())
 	}

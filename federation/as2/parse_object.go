@@ -97,6 +97,7 @@ func parseObject(t vocab.Type, raw map[string]any) (*ParsedObject, error) {
 		}
 	}
 	parseGuildhallTerms(o, raw)
+	o.Idea = parseIdeaTerms(raw)
 	if o.Tags, err = parseTags(t, raw); err != nil {
 		return nil, err
 	}

@@ -160,6 +160,11 @@ func (w *Worker) prepare(ctx context.Context, outboxID string) (*prepared, error
 	if err != nil {
 		return nil, fmt.Errorf("delivery: render %s: %w: %w", act.ID, err, errPermanent)
 	}
+	for _, ext := range w.o.Extensions {
+		if err := ext.ExtendActivity(ctx, &act, doc); err != nil {
+			return nil, fmt.Errorf("delivery: extend %s: %w", act.ID, err)
+		}
+	}
 	body, err := as2.Marshal(doc)
 	if err != nil {
 		return nil, fmt.Errorf("delivery: %w: %w", err, errPermanent)
@@ -191,7 +196,10 @@ func (w *Worker) object(ctx context.Context, act *ap.Activity, actor *ap.Actor) 
 			}
 		}
 		note, err := w.render.Note(st, author, as2.Audience{To: act.To, Cc: act.Cc, Group: w.groupURI(ctx, st)})
-		return note, "", err
+		if err != nil {
+			return nil, "", err
+		}
+		return note, "", w.extendNote(ctx, st, note)
 	case act.Type == as2.TypeAnnounce && act.Inner != nil && act.Inner.Type == as2.TypeCreate && act.StatusID != "":
 		return w.relayedCreate(ctx, act.Inner)
 	case act.Type == as2.TypeUpdate && act.Object == actor.URI:
@@ -223,6 +231,9 @@ func (w *Worker) relayedCreate(ctx context.Context, inner *ap.Activity) (map[str
 	if err != nil {
 		return nil, "", err
 	}
+	if err := w.extendNote(ctx, st, note); err != nil {
+		return nil, "", err
+	}
 	doc, err := w.render.Activity(inner, note)
 	if err != nil {
 		return nil, "", err
@@ -243,4 +254,14 @@ func (w *Worker) groupURI(ctx context.Context, st *ap.Status) string {
 		return ""
 	}
 	return g.URI
+}
+
+// extendNote lets each extension add its terms to a rendered local status.
+func (w *Worker) extendNote(ctx context.Context, st *ap.Status, note map[string]any) error {
+	for _, ext := range w.o.Extensions {
+		if err := ext.ExtendNote(ctx, st, note); err != nil {
+			return fmt.Errorf("extend note %s: %w", st.URI, err)
+		}
+	}
+	return nil
 }

@@ -64,6 +64,8 @@ type Options struct {
 	Now func() time.Time
 	// NewID makes delivery ids (time-ordered ULIDs by default).
 	NewID func() string
+	// Extensions add extension terms (the ideas area's) to the notes and activities sent.
+	Extensions []as2.Extension
 	// Batch is how many outbox records the expander reads at once (default 100).
 	Batch int
 	// HostAllowed reports whether federation policy lets us deliver to a host (host[:port]).

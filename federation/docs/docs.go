@@ -60,6 +60,8 @@ type Options struct {
 	// Groups serves what only group actors have (moderators, pinned posts, the members list
 	// rule); nil serves groups like any actor.
 	Groups Groups
+	// Extensions add extension terms (the ideas area's) to the local statuses served.
+	Extensions []as2.Extension
 }
 
 // Handler serves the documents.

@@ -2,6 +2,7 @@ package docs
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -119,7 +120,16 @@ func (h *Handler) note(r *http.Request, st *ap.Status, author *ap.Actor) (map[st
 	}
 	aud := as2.Addressing(st, author, parent)
 	aud.Group = groupURI(r.Context(), h.store, st)
-	return h.render.Note(st, author, aud)
+	note, err := h.render.Note(st, author, aud)
+	if err != nil {
+		return nil, err
+	}
+	for _, ext := range h.o.Extensions {
+		if err := ext.ExtendNote(r.Context(), st, note); err != nil {
+			return nil, fmt.Errorf("docs: extend note %s: %w", st.URI, err)
+		}
+	}
+	return note, nil
 }
 
 // groupURI is the id of the group a status was posted to, "" for none (or one since deleted).

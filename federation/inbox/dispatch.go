@@ -39,6 +39,9 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 	case "Like":
 		return h.svc.ReceiveLike(ctx, from, act.ID, obj.ID)
 	case "Announce":
+		if act.IdeaAdoption && h.ideas != nil {
+			return h.adoption(ctx, from, act)
+		}
 		if from.Kind == ap.KindGroup && h.groups != nil {
 			return h.groupAnnounce(ctx, from, act)
 		}
@@ -108,6 +111,9 @@ func (h *Handler) create(ctx context.Context, from *ap.Actor, act *as2.ParsedAct
 		if err != nil {
 			return err
 		}
+		if err := h.ideaTerms(ctx, from, o, st); err != nil {
+			return err
+		}
 		return h.relay(ctx, from, act, o, st)
 	}
 	// ORI-03: not the sender's to vouch for. Refetch from the origin; never store the claim.
@@ -118,6 +124,9 @@ func (h *Handler) create(ctx context.Context, from *ap.Actor, act *as2.ParsedAct
 	if o.AttributedTo == from.URI {
 		st, err := h.svc.ReceiveCreate(ctx, from, h.deref.StatusFromObject(o, from))
 		if err != nil {
+			return err
+		}
+		if err := h.ideaTerms(ctx, from, o, st); err != nil {
 			return err
 		}
 		return h.relay(ctx, from, act, o, st)
@@ -167,7 +176,10 @@ func (h *Handler) update(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef
 		if o.AttributedTo != from.URI || !as2.SameOrigin(o.ID, from.URI) {
 			return forbidden("cannot update another actor's status")
 		}
-		return h.svc.ReceiveUpdateStatus(ctx, from, h.deref.StatusFromObject(o, from))
+		if err := h.svc.ReceiveUpdateStatus(ctx, from, h.deref.StatusFromObject(o, from)); err != nil {
+			return err
+		}
+		return h.updatedIdeaTerms(ctx, from, o)
 	}
 	return errIgnored
 }

@@ -57,6 +57,9 @@ type Options struct {
 	// Groups takes group traffic (FEP-1b12): follows of local groups, posts addressed to them,
 	// and remote groups' relays. Nil treats groups like any actor.
 	Groups Groups
+	// Ideas takes the ideas terms of remote statuses and adoptions of local ideas; nil ignores
+	// them (statuses are stored as posts, adoptions as boosts).
+	Ideas Ideas
 }
 
 // Handler serves the inboxes.
@@ -69,6 +72,7 @@ type Handler struct {
 	maxBody  int64
 	blocked  func(ctx context.Context, host string) (bool, error)
 	groups   Groups
+	ideas    Ideas
 }
 
 // New checks the options and returns a Handler.
@@ -89,7 +93,7 @@ func New(o Options) (*Handler, error) {
 		o.DomainBlocked = func(context.Context, string) (bool, error) { return false, nil }
 	}
 	return &Handler{svc: o.Service, store: o.Store, deref: o.Resolver, verifier: o.Verifier,
-		log: o.Logger, maxBody: o.MaxBody, blocked: o.DomainBlocked, groups: o.Groups}, nil
+		log: o.Logger, maxBody: o.MaxBody, blocked: o.DomainBlocked, groups: o.Groups, ideas: o.Ideas}, nil
 }
 
 // Routes mounts both inboxes. These are the only routes of this package.

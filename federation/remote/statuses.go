@@ -96,6 +96,8 @@ func (d *Dereferencer) StatusFromObject(o *as2.ParsedObject, author *ap.Actor) *
 	if o.PostKind == as2.PostKindQuestion && o.InReplyTo == "" && st.Title != "" {
 		// A Guildhall question: a Note whose name is its title.
 		st.Kind, st.AcceptedAnswerURI = ap.KindQuestion, o.AcceptedAnswer
+	} else if o.Idea != nil {
+		st.Kind = ap.KindIdea // a Guildhall idea: a Note whose name is its title
 	} else if o.Type == "Note" {
 		st.Title = "" // Notes have no title; some servers mirror the summary into name
 	}

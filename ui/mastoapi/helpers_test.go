@@ -20,6 +20,7 @@ import (
 
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
@@ -97,6 +98,9 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 		t.Fatal(err)
 	}
 	if o.Questions, err = questions.New(svc, st, o.Groups, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if o.Ideas, err = ideas.New(svc, st, o.Groups, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	h, err := mastoapi.New(o)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
@@ -62,6 +63,8 @@ type Options struct {
 	Groups *groups.Groups
 	// Questions, when set, serves /api/guildhall/v1/questions; without it those routes answer 404.
 	Questions *questions.Questions
+	// Ideas, when set, serves /api/guildhall/v1/ideas; without it those routes answer 404.
+	Ideas *ideas.Ideas
 }
 
 // Handler serves the Mastodon client API. Build it with New and mount it with Routes.
@@ -80,6 +83,7 @@ type Handler struct {
 
 	conversations *preferences.Conversations
 	groups        *groups.Groups // nil without Options.Groups
+	ideas         *ideas.Ideas   // nil without Options.Ideas
 }
 
 // New checks the options and returns a Handler.
@@ -108,6 +112,7 @@ func New(o Options) (*Handler, error) {
 		limiter: newLimiter(o.RateLimit, o.RateWindow, o.RateCounter, o.Logger),
 		auth:    newAuthCache(),
 		groups:  o.Groups,
+		ideas:   o.Ideas,
 	}
 	if o.Lists == nil || o.Markers == nil || o.Filters == nil || o.Conversations == nil {
 		return nil, errors.New("mastoapi.New: Lists, Markers, Filters and Conversations are required")

@@ -194,6 +194,13 @@ func (h *Handler) routes() []route {
 		{post, "/api/guildhall/v1/groups/{id}/statuses/{target}/lock", user, "write", h.groupAction(lockPost)},
 		{post, "/api/guildhall/v1/groups/{id}/statuses/{target}/unlock", user, "write", h.groupAction(unlockPost)},
 
+		// Ideas (docs/api.md "Ideas"); votes are favourites.
+		{get, "/api/guildhall/v1/ideas", anyone, "read", h.listIdeas},
+		{post, "/api/guildhall/v1/ideas", user, "write:statuses", h.createIdea},
+		{get, "/api/guildhall/v1/ideas/{id}", anyone, "read", h.showIdea},
+		{post, "/api/guildhall/v1/ideas/{id}/status", user, "write:statuses", h.setIdeaStatus},
+		{post, "/api/guildhall/v1/ideas/{id}/adopt", user, "write:statuses", h.adoptIdea},
+
 		// The default avatar and header, for accounts without one.
 		{get, "/avatars/original/missing.png", noAuth, "", h.missingImage},
 		{get, "/headers/original/missing.png", noAuth, "", h.missingImage},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
@@ -83,6 +84,7 @@ type Instance struct {
 	Web     *web.Handler
 	Media   *activitypub.MediaService
 	Groups  *groups.Groups
+	Ideas   *ideas.Ideas
 	// Questions is the Q&A area, over the groups area.
 	Questions *questions.Questions
 	log       *slog.Logger
@@ -144,6 +146,9 @@ func (in *Instance) prepare(ctx context.Context) error {
 	if in.Questions, err = questions.New(svc, in.Store, in.Groups, in.log); err != nil {
 		return err
 	}
+	if in.Ideas, err = ideas.New(svc, in.Store, in.Groups, in.log); err != nil {
+		return err
+	}
 	if err := in.setupGovernance(ctx); err != nil {
 		return err
 	}
@@ -198,6 +203,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		AllowPrivateNetworks: in.Config.AllowPrivateNetworks, Dial: in.opts.Dial, Delivery: in.deliveryOptions(),
 		AuthorizedFetch: in.Config.AuthorizedFetch,
 		Groups:          in.Groups,
+		Ideas:           in.Ideas,
 	})
 	if err != nil {
 		return nil, err
@@ -223,7 +229,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	}
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
 		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
-		Groups: in.Groups, Questions: in.Questions,
+		Groups: in.Groups, Questions: in.Questions, Ideas: in.Ideas,
 		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
 	if err != nil {
 		return nil, err
