@@ -271,6 +271,12 @@ func TestQuestionsAcrossInstances(t *testing.T) {
 		if got := question(t, qaA, ann, asked.Status.ID); got.Answered() || strings.Contains(got.Status.Content, "mine") {
 			t.Fatalf("the forged Update changed the question: %+v", got.Status)
 		}
+
+		// The context the documents name is served where they say, unsigned.
+		resp, body := c.get(t, "http://a.test/ns/guildhall/v1", "application/ld+json")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"schema:acceptedAnswer"`) {
+			t.Fatalf("context document: %d %s", resp.StatusCode, body)
+		}
 	})
 }
 
