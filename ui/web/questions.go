@@ -71,6 +71,7 @@ type questionView struct {
 type askView struct {
 	Title, Content, GroupID string
 	Visibility              activitypub.Visibility
+	Network                 bool
 	Similar                 []questionItem
 	Checked                 bool // the similar questions were looked up
 }
@@ -173,7 +174,8 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 	acct := AccountFrom(ctx)
 	f := r.PostForm
 	a := askView{Title: strings.TrimSpace(f.Get("title")), Content: f.Get("content"),
-		GroupID: strings.TrimSpace(f.Get("group_id")), Visibility: activitypub.Visibility(f.Get("visibility"))}
+		GroupID: strings.TrimSpace(f.Get("group_id")), Visibility: activitypub.Visibility(f.Get("visibility")),
+		Network: f.Get("network") != ""}
 	if f.Get("action") == "similar" {
 		list, err := h.questions.Similar(ctx, viewerOf(acct), a.Title, 5)
 		if err != nil {
@@ -186,7 +188,7 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 		return h.renderAsk(w, r, http.StatusUnprocessableEntity, a,
 			[]fieldError{{Field: "question-title", Message: "Enter your question as a title"}})
 	}
-	q, err := h.questions.Ask(ctx, acct, questions.AskInput{Title: a.Title, Content: a.Content, GroupID: a.GroupID, Visibility: a.Visibility})
+	q, err := h.questions.Ask(ctx, acct, questions.AskInput{Title: a.Title, Content: a.Content, GroupID: a.GroupID, Visibility: a.Visibility, Network: a.Network})
 	if k := activitypub.KindOf(err); k == activitypub.Invalid || k == activitypub.Forbidden || k == activitypub.NotFound {
 		field := "question-title"
 		if a.GroupID != "" && k != activitypub.Invalid {
