@@ -25,6 +25,8 @@ func (h *Handler) questionRoutes() []route {
 		{method: get, path: "/questions", handle: h.questionsPage},
 		{method: get, path: "/questions/ask", handle: h.askForm},
 		{method: get, path: "/questions/similar", handle: h.similarJSON},
+		{method: get, path: "/questions/analytics", handle: h.analyticsPage},
+		{method: get, path: "/questions/analytics.csv", handle: h.analyticsCSV},
 		{method: post, path: "/questions/ask", csrf: csrfSession, handle: h.ask},
 		{method: get, path: "/questions/{id}", handle: h.questionPage},
 		{method: post, path: "/questions/{id}/{verb:accept|unaccept}", csrf: csrfSession, handle: h.acceptAnswer},

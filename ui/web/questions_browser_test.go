@@ -17,6 +17,7 @@ func TestBrowserQuestions(t *testing.T) {
 	_, ann := e.user("ann")
 	_, ben := e.user("ben")
 	old := e.answeredQuestion(ben, ann, "How do you handle fly-tipping reports?")
+	e.setupAdmin(newClient(t, e.srv)) // "jo", who sees the analytics
 
 	b := newBrowser(t, browserHost)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
@@ -67,4 +68,21 @@ func TestBrowserQuestions(t *testing.T) {
 		chromedp.WaitVisible(css(".questions")),
 	)
 	b.checkA11y("questions list")
+	b.step("sign out, and in as the administrator",
+		chromedp.Navigate(e.base()+"/logout"),
+		chromedp.WaitVisible(css("main form button")),
+		chromedp.Click(css("main form button[type=submit]")),
+		chromedp.WaitVisible(css("#login")),
+		chromedp.Navigate(e.base()+"/login?next=/questions/analytics"),
+		chromedp.WaitVisible(css("#login")),
+		chromedp.SendKeys(css("#login"), "jo"),
+		chromedp.SendKeys(css("#password"), adminPassword),
+		chromedp.Click(css("main form button[type=submit]")),
+		chromedp.WaitVisible(css("svg.chart")),
+	)
+	if n := eval[int](b, `document.querySelectorAll("svg.chart rect").length`); n != 24 {
+		t.Errorf("chart has %d bars, want 24 (two a month)", n)
+	}
+	b.checkA11y("questions analytics")
+	b.shot("analytics")
 }

@@ -96,3 +96,31 @@ func TestQuestionPagesWithoutJavaScript(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionsAnalytics: administrators see the figures, chart and CSV; others are refused.
+func TestQuestionsAnalytics(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	admin := newClient(t, e.srv)
+	e.setupAdmin(admin)
+	annC, ann := e.user("ann")
+	_, ben := e.user("ben")
+	e.answeredQuestion(ann, ben, "How do you handle fly-tipping reports?")
+	open, err := e.svc.Post(t.Context(), ann, activitypub.PostInput{Text: "=HYPERLINK(1)\n\nx", Title: "=HYPERLINK(1)",
+		Kind: activitypub.KindQuestion, Visibility: activitypub.Public})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	e.get(annC, "/questions/analytics").wantStatus(t, http.StatusForbidden)
+	e.get(annC, "/questions/analytics.csv").wantStatus(t, http.StatusForbidden)
+	page := e.get(admin, "/questions/analytics")
+	page.wantStatus(t, http.StatusOK)
+	page.wantBody(t, "<dt>Questions asked</dt><dd>2</dd>", "<dd>1 (50%)</dd>", `<svg class="chart"`,
+		`href="/questions/`+open.ID+`"`, "Ben Smith")
+	csv := e.get(admin, "/questions/analytics.csv")
+	csv.wantStatus(t, http.StatusOK)
+	if ct := csv.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Fatalf("CSV served as %q", ct)
+	}
+	csv.wantBody(t, "questions_asked,2\n", "answered_rate,0.500\n", "'=HYPERLINK(1)", ben.Actor.ID+",1,1\n")
+}

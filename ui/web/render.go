@@ -23,7 +23,7 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
-	"questions", "question", "ask"}
+	"questions", "question", "ask", "analytics"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
