@@ -131,6 +131,7 @@ func (h *Handler) questionPage(w http.ResponseWriter, r *http.Request) error {
 	qv := questionView{Post: posts[0], Title: q.Status.Title, Answered: q.Answered(),
 		MayAccept: h.questions.MayAccept(ctx, acct, q.Status)}
 	qv.Post.Focus = true
+	qv.Post.Title = "" // the page's heading is the title, and the text starts with it
 	for _, p := range posts[1:] {
 		qv.Answers = append(qv.Answers, answerView{Post: p, Accepted: p.ID == q.Status.AcceptedAnswerID})
 	}

@@ -32,7 +32,7 @@ type contributorView struct {
 }
 
 type chartView struct {
-	Width, Height, Baseline int
+	Width, Height, Baseline, LabelY int
 	Bars                    []chartBar
 	Labels                  []chartLabel
 	Max                     int
@@ -156,7 +156,7 @@ func durationText(d *time.Duration) string {
 
 // monthChart lays out two bars a month (asked, answered) on a 640×220 canvas.
 func monthChart(months []questions.Month) chartView {
-	c := chartView{Width: 640, Height: 220, Baseline: 190}
+	c := chartView{Width: 640, Height: 220, Baseline: 190, LabelY: 210}
 	for _, m := range months {
 		c.Max = max(c.Max, m.Asked)
 	}
