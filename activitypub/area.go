@@ -27,3 +27,12 @@ type PostListener func(ctx context.Context, author *Actor, st *Status)
 // OnLocalPost adds a listener; set it up before serving, it is not safe to call concurrently
 // with posting.
 func (s *Service) OnLocalPost(fn PostListener) { s.onPost = append(s.onPost, fn) }
+
+// OnLocalDelete adds a listener for a local author's deletion of a post (not of a boost), heard
+// after it commits: a group that relayed the post takes it back from its members. Set it up
+// before serving, as OnLocalPost.
+func (s *Service) OnLocalDelete(fn PostListener) { s.onDelete = append(s.onDelete, fn) }
+
+// OnLocalEdit adds a listener for a local author's edit of a post, heard after it commits: a
+// group that relayed the post re-announces the new version.
+func (s *Service) OnLocalEdit(fn PostListener) { s.onEdit = append(s.onEdit, fn) }

@@ -54,7 +54,9 @@ type Service struct {
 	dummyOnce sync.Once
 	dummy     string
 	onPost    []PostListener
-	gov       governance // registration, mail, two-factor, single sign-on (governance.go)
+	onDelete  []PostListener // a local author deleted a post (area.go)
+	onEdit    []PostListener // a local author edited a post
+	gov       governance     // registration, mail, two-factor, single sign-on (governance.go)
 }
 
 // NewService checks the options and returns a Service.

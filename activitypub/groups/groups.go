@@ -26,7 +26,8 @@ type Groups struct {
 }
 
 // New returns the groups area over the kernel service and a store, and has the service tell it
-// of local posts, so a post that mentions a local group is relayed whichever surface made it.
+// of local posts, deletions and edits, so a post that mentions a local group is relayed (and
+// taken back, and re-announced) whichever surface made it.
 func New(svc *ap.Service, store Store, log *slog.Logger) (*Groups, error) {
 	if svc == nil || store == nil {
 		return nil, errors.New("groups: service and store are required")
@@ -36,6 +37,8 @@ func New(svc *ap.Service, store Store, log *slog.Logger) (*Groups, error) {
 	}
 	g := &Groups{svc: svc, store: store, log: log}
 	svc.OnLocalPost(g.LocalPosted)
+	svc.OnLocalDelete(g.localDeleted)
+	svc.OnLocalEdit(g.localEdited)
 	return g, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
@@ -45,6 +46,7 @@ type env struct {
 	srv        *httptest.Server
 	handler    http.Handler
 	svc        *activitypub.Service
+	groups     *groups.Groups
 	store      *storage.Store
 	client     *http.Client
 	setupToken string
@@ -110,12 +112,17 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qa, err := questions.New(svc, st, nil, slog.New(slog.DiscardHandler))
+	grps, err := groups.New(svc, st, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	qa, err := questions.New(svc, st, grps, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.New(web.Options{
-		Views: views, Markers: markers, Questions: qa,
+		Groups: grps, Questions: qa,
+		Views: views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
 		Media:     media, Preview: render,
@@ -140,7 +147,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil || token == "" {
 		t.Fatalf("PrepareSetup = %q, %v", token, err)
 	}
-	return &env{t: t, srv: srv, handler: r, svc: svc, store: st, client: newClient(t, srv), setupToken: token}
+	return &env{t: t, srv: srv, handler: r, svc: svc, groups: grps, store: st, client: newClient(t, srv), setupToken: token}
 }
 
 // newClient is a browser stand-in: it keeps cookies and does not follow redirects, so tests see

@@ -23,7 +23,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
-	"questions", "question", "ask", "analytics"}
+	"questions", "question", "ask", "analytics",
+	"groups", "group", "group_form", "group_moderate"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -54,6 +55,8 @@ type view struct {
 	Consent *consentView
 	// Gov is for the governance pages (sign-up, two-factor, admin queue and audit).
 	Gov *govView
+	// Group is for the group pages.
+	Group *groupPage
 }
 
 // fieldError is one entry of the error summary, linked to the input it is about.

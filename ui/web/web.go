@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 )
@@ -39,6 +40,9 @@ type Options struct {
 	SSO SSO
 	// Questions, when set, serves the questions pages (/questions).
 	Questions *questions.Questions
+	// Groups, when set, serves the group pages (directory, group, moderation) and lets the
+	// compose form post into a group.
+	Groups *groups.Groups
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -57,6 +61,7 @@ type Handler struct {
 	live      *liveHub
 	sso       SSO
 	questions *questions.Questions
+	groups    *groups.Groups // nil: the group pages answer 404
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -83,6 +88,7 @@ func New(o Options) (*Handler, error) {
 		views:     o.Views,
 		sso:       o.SSO,
 		questions: o.Questions,
+		groups:    o.Groups,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
