@@ -71,6 +71,9 @@ func areaOptions(t testing.TB, svc *ap.Service, st *storage.Store) mastoapi.Opti
 	if o.Conversations, err = preferences.NewConversations(svc, st); err != nil {
 		t.Fatal(err)
 	}
+	if o.Settings, err = preferences.NewSettings(svc, st); err != nil {
+		t.Fatal(err)
+	}
 	return o
 }
 

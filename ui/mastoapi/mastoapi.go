@@ -65,6 +65,9 @@ type Options struct {
 	Questions *questions.Questions
 	// Ideas, when set, serves /api/guildhall/v1/ideas; without it those routes answer 404.
 	Ideas *ideas.Ideas
+	// Settings, when set, keeps the default visibility (source.privacy, and what a status sent
+	// without a visibility gets); without it that default is public.
+	Settings *preferences.Settings
 }
 
 // Handler serves the Mastodon client API. Build it with New and mount it with Routes.

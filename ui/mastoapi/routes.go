@@ -84,6 +84,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/accounts/{id}/lists", user, "read:lists", h.accountLists},
 		{post, "/api/v1/accounts/{id}/follow", user, "write:follows", h.follow},
 		{post, "/api/v1/accounts/{id}/unfollow", user, "write:follows", h.unfollow},
+		{post, "/api/v1/accounts/{id}/remove_from_followers", user, "write:follows", h.removeFromFollowers},
 		{post, "/api/v1/accounts/{id}/block", user, "write:blocks", h.block},
 		{post, "/api/v1/accounts/{id}/unblock", user, "write:blocks", h.unblock},
 		{post, "/api/v1/accounts/{id}/mute", user, "write:mutes", h.mute},

@@ -41,6 +41,7 @@ func (h *Handler) composeForm(w http.ResponseWriter, r *http.Request) error {
 	if err := h.offerGroups(r, &c); err != nil {
 		return err
 	}
+	h.composeDefault(r, &c)
 	return h.render(w, r, http.StatusOK, "compose", view{Title: c.Heading, Section: "compose", Page: c})
 }
 
@@ -146,6 +147,7 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	h.composeDefault(r, &d.c)
 	if errs := d.validate(); len(errs) > 0 {
 		return h.composeAgain(w, r, http.StatusUnprocessableEntity, d.c, errs)
 	}

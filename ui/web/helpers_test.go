@@ -108,6 +108,10 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	settings, err := preferences.NewSettings(svc, st)
+	if err != nil {
+		t.Fatal(err)
+	}
 	views, err := activitypub.NewViews(svc, filters, lists)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +129,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		Views: views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
-		Media:     media, Preview: render,
+		Media:     media, Preview: render, Settings: settings,
 	})
 	if err != nil {
 		t.Fatal(err)

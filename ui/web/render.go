@@ -126,6 +126,12 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		"inc":          func(i int) int { return i + 1 },
 		"visibilities": func() []visibilityOption { return visibilityOptions },
 		"maxChars":     func() int { return activitypub.MaxStatusChars },
+		"imageField": func(v view, id, label, hint string) settingsField {
+			return settingsField{V: v, ID: id, Label: label, Hint: hint}
+		},
+		"textField": func(v view, id, label, hint, value string) settingsField {
+			return settingsField{V: v, ID: id, Label: label, Hint: hint, Value: value}
+		},
 		// field builds an input from the view, so templates cannot forget the label, the error
 		// or the rule that passwords are never echoed.
 		"field": func(v view, id, label, typ, autocomplete, hint string) input {

@@ -43,6 +43,9 @@ type Options struct {
 	// Groups, when set, serves the group pages (directory, group, moderation) and lets the
 	// compose form post into a group.
 	Groups *groups.Groups
+	// Settings keeps the default visibility and the profile images' alt text; optional (without
+	// it posts start public and those settings are not offered).
+	Settings *preferences.Settings
 }
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
@@ -62,6 +65,7 @@ type Handler struct {
 	sso       SSO
 	questions *questions.Questions
 	groups    *groups.Groups // nil: the group pages answer 404
+	prefs     *preferences.Settings
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
@@ -89,6 +93,7 @@ func New(o Options) (*Handler, error) {
 		sso:       o.SSO,
 		questions: o.Questions,
 		groups:    o.Groups,
+		prefs:     o.Settings,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {

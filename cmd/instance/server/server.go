@@ -230,7 +230,8 @@ func (in *Instance) routes() (http.Handler, error) {
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
 		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
 		Groups: in.Groups, Questions: in.Questions, Ideas: in.Ideas,
-		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations})
+		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations,
+		Settings: prefs.settings})
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +247,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
 		RequestID: RequestID, Media: in.Media, Preview: preview, Views: views, Markers: prefs.markers,
-		SSO: in.webSSO(), Questions: in.Questions, Groups: in.Groups,
+		SSO: in.webSSO(), Questions: in.Questions, Groups: in.Groups, Settings: prefs.settings,
 	})
 	if err != nil {
 		return nil, err
@@ -422,6 +423,7 @@ type preferenceAreas struct {
 	markers       *preferences.Markers
 	filters       *preferences.Filters
 	conversations *preferences.Conversations
+	settings      *preferences.Settings
 }
 
 // preferences builds the preference use cases over the instance's store.
@@ -437,6 +439,9 @@ func (in *Instance) preferences() (preferenceAreas, error) {
 	if p.filters, err = preferences.NewFilters(in.Service, in.Store); err != nil {
 		return p, err
 	}
-	p.conversations, err = preferences.NewConversations(in.Service, in.Store)
+	if p.conversations, err = preferences.NewConversations(in.Service, in.Store); err != nil {
+		return p, err
+	}
+	p.settings, err = preferences.NewSettings(in.Service, in.Store)
 	return p, err
 }
