@@ -33,9 +33,9 @@ type contributorView struct {
 
 type chartView struct {
 	Width, Height, Baseline, LabelY int
-	Bars                    []chartBar
-	Labels                  []chartLabel
-	Max                     int
+	Bars                            []chartBar
+	Labels                          []chartLabel
+	Max                             int
 }
 
 type chartBar struct {
