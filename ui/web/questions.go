@@ -41,7 +41,31 @@ type questionItem struct {
 	Author               string
 }
 
+type groupOption struct{ ID, Name string }
+
+// groupOptions lists this instance's groups for the group choosers, nil without groups (the
+// pages then take a group id as text).
+func (h *Handler) groupOptions(r *http.Request) ([]groupOption, error) {
+	if h.groups == nil {
+		return nil, nil
+	}
+	list, err := h.groups.Directory(r.Context(), "", false, activitypub.Page{Limit: 80})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]groupOption, 0, len(list))
+	for _, a := range list {
+		name := a.DisplayName
+		if name == "" {
+			name = a.Username
+		}
+		out = append(out, groupOption{ID: a.ID, Name: name})
+	}
+	return out, nil
+}
+
 type questionsView struct {
+	Groups   []groupOption
 	Items    []questionItem
 	Filters  []filterOption
 	Answered string // "", "yes", "no"
@@ -74,6 +98,7 @@ type askView struct {
 	Title, Content, GroupID string
 	Visibility              activitypub.Visibility
 	Network                 bool
+	Groups                  []groupOption
 	Similar                 []questionItem
 	Checked                 bool // the similar questions were looked up
 }
@@ -105,6 +130,9 @@ func (h *Handler) questionsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Items = h.items(list)
+	if v.Groups, err = h.groupOptions(r); err != nil {
+		return err
+	}
 	return h.render(w, r, http.StatusOK, "questions", view{Title: "Questions", Section: "questions", Page: v,
 		Values: map[string]string{"q": v.Query, "group_id": v.GroupID}})
 }
@@ -167,6 +195,10 @@ func (h *Handler) askForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) renderAsk(w http.ResponseWriter, r *http.Request, status int, a askView, errs []fieldError) error {
+	var err error
+	if a.Groups, err = h.groupOptions(r); err != nil {
+		return err
+	}
 	return h.render(w, r, status, "ask", view{Title: "Ask a question", Section: "questions", Page: a, Errors: errs,
 		Values: map[string]string{"question-title": a.Title, "group_id": a.GroupID}})
 }

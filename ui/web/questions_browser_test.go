@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 )
 
 // TestBrowserQuestions: the ask form with an error, the duplicate finder offering an answered
@@ -18,6 +19,9 @@ func TestBrowserQuestions(t *testing.T) {
 	_, ben := e.user("ben")
 	old := e.answeredQuestion(ben, ann, "How do you handle fly-tipping reports?")
 	e.setupAdmin(newClient(t, e.srv)) // "jo", who sees the analytics
+	if _, err := e.groups.Create(t.Context(), ann, groups.Input{Handle: "helpdesk", DisplayName: "Helpdesk"}); err != nil {
+		t.Fatal(err) // the ask form and the list then offer a group chooser
+	}
 
 	b := newBrowser(t, browserHost)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
@@ -28,6 +32,7 @@ func TestBrowserQuestions(t *testing.T) {
 		chromedp.SendKeys(css("#password"), userPassword),
 		chromedp.Click(css("main form button[type=submit]")),
 		chromedp.WaitVisible(css("#question-title")),
+		chromedp.WaitVisible(css("select#group_id")),
 	)
 	b.checkA11y("ask form")
 	b.step("ask without a title",

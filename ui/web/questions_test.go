@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/groups"
 )
 
 // answeredQuestion stores a question by asker with an accepted answer by answerer, as the
@@ -123,4 +124,24 @@ func TestQuestionsAnalytics(t *testing.T) {
 		t.Fatalf("CSV served as %q", ct)
 	}
 	csv.wantBody(t, "questions_asked,2\n", "answered_rate,0.500\n", "'=HYPERLINK(1)", ben.Actor.ID+",1,1\n")
+}
+
+// TestAskInAGroupFromTheForm: with groups, the ask form offers the instance's groups, and a
+// question asked in one is listed under that group's filter.
+func TestAskInAGroupFromTheForm(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	annC, ann := e.user("ann")
+	g, err := e.groups.Create(t.Context(), ann, groups.Input{Handle: "helpdesk", DisplayName: "Helpdesk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := e.get(annC, "/questions/ask")
+	form.wantBody(t, `<option value="`+g.Actor.ID+`">Helpdesk</option>`)
+	asked := e.post(annC, "/questions/ask", url.Values{"csrf_token": {form.csrf(t)}, "action": {"ask"},
+		"title": {"Who handles gritting?"}, "group_id": {g.Actor.ID}})
+	if asked.StatusCode != http.StatusSeeOther {
+		t.Fatalf("asking in a group answered %d", asked.StatusCode)
+	}
+	list := e.get(annC, "/questions?group_id="+g.Actor.ID)
+	list.wantBody(t, "Who handles gritting?", `<option value="`+g.Actor.ID+`" selected>Helpdesk</option>`)
 }
