@@ -24,6 +24,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
+	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/password"
@@ -124,6 +125,10 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	qa, err := questions.New(svc, st, grps, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
 	acc, err := accounts.New(svc, st, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +142,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		t.Fatal(err)
 	}
 	h, err := web.New(web.Options{
-		Groups: grps, Accounts: acc, Moderation: mod, Ideas: ideasArea,
+		Groups: grps, Accounts: acc, Moderation: mod, Ideas: ideasArea, Questions: qa,
 		Views: views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
