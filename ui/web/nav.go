@@ -26,10 +26,13 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "search", Href: "/search", Label: "Search"},
 		{Section: "bookmarks", Href: "/bookmarks", Label: "Bookmarks"},
 		{Section: "follow", Href: "/follow", Label: "Find people"},
+		{Section: "directory", Href: "/directory", Label: "Expertise"},
 		{Section: "settings", Href: "/settings", Label: "Settings"},
 	}
 	if acct.User.Admin {
-		items = append(items, navItem{Section: "admin", Href: "/admin/federation", Label: "Federation"})
+		items = append(items, navItem{Section: "admin", Href: "/admin/federation", Label: "Federation"},
+			navItem{Section: "admin-users", Href: "/admin/users", Label: "Accounts"},
+			navItem{Section: "admin-instance", Href: "/admin/instance", Label: "Instance"})
 	}
 	return append(items, navItem{Href: "/logout", Label: "Sign out"})
 }
