@@ -22,7 +22,7 @@ func (s *Service) ReviseLocalStatus(ctx context.Context, st *Status, content str
 	}
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		if content != st.Content {
-			now := s.Now().Truncate(time.Millisecond)
+			now := s.NextEditTime(st)
 			prev := &StatusEdit{ID: s.NewID(), StatusID: st.ID, Content: st.Content, Source: st.Source,
 				SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: editTime(st)}
 			if err := s.store.AddStatusEdit(ctx, prev); err != nil {
@@ -40,4 +40,20 @@ func (s *Service) ReviseLocalStatus(ctx context.Context, st *Status, content str
 	}
 	s.publish(ctx, Event{Type: "status.update", StatusID: st.ID, Public: st.Visibility == Public})
 	return nil
+}
+
+// NextEditTime is the time to stamp on a new edit of st: now, but at least a second after its
+// publication and its previous edit. Peers compare times to the second (as published): an
+// Update whose updated is not after published reads as carrying no edit time, and one not later
+// than the last edit is ignored, so edits within a second must still be told apart.
+func (s *Service) NextEditTime(st *Status) time.Time {
+	now := s.Now().Truncate(time.Millisecond)
+	last := st.CreatedAt
+	if st.EditedAt != nil && st.EditedAt.After(last) {
+		last = *st.EditedAt
+	}
+	if next := last.Truncate(time.Second).Add(time.Second); now.Before(next) {
+		return next
+	}
+	return now
 }

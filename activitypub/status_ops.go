@@ -93,7 +93,7 @@ func (s *Service) EditStatus(ctx context.Context, author *Account, id string, in
 	if err != nil {
 		return nil, Wrap(op, err)
 	}
-	now := s.Now()
+	now := s.NextEditTime(st)
 	prev := &StatusEdit{ID: s.NewID(), StatusID: st.ID, Content: st.Content, Source: st.Source,
 		SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: editTime(st)}
 	st.Content, st.Source, st.SpoilerText, st.Sensitive = rendered.HTML, pin.Text, pin.SpoilerText, pin.Sensitive
@@ -118,6 +118,9 @@ func (s *Service) EditStatus(ctx context.Context, author *Account, id string, in
 		return nil, Wrap(op, err)
 	}
 	s.publish(ctx, Event{Type: "status.update", StatusID: st.ID, Public: st.Visibility == Public})
+	for _, fn := range s.onEdit {
+		fn(ctx, &author.Actor, st)
+	}
 	return s.store.StatusByID(ctx, st.ID)
 }
 
@@ -176,6 +179,11 @@ func (s *Service) DeleteStatus(ctx context.Context, by *Account, id string) (*St
 		return nil, Wrap(op, err)
 	}
 	s.publish(ctx, Event{Type: "delete", StatusID: st.ID, Public: st.Visibility == Public})
+	if author.Local() && st.ReblogOfID == "" {
+		for _, fn := range s.onDelete {
+			fn(ctx, author, st)
+		}
+	}
 	return st, nil
 }
 

@@ -563,6 +563,18 @@ func (s *Store) PublicTimeline(ctx context.Context, local, remote bool, p activi
 	return order(k, list), err
 }
 
+// CouncilTimeline lists this instance's own live statuses that are public or local-only
+// ("internal: this council only"), not boosts, newest first: the local timeline as a signed-in
+// local user sees it. Callers must not show it to anonymous or remote viewers.
+func (s *Store) CouncilTimeline(ctx context.Context, p activitypub.Page) ([]*activitypub.Status, error) {
+	q := `SELECT ` + statusCols + ` FROM statuses s
+		WHERE s.visibility IN ('public', 'local') AND s.local = TRUE AND s.deleted_at IS NULL
+		AND s.reblog_of_id IS NULL`
+	k := pageBy("s.id", p)
+	list, err := s.statuses(ctx, "storage.CouncilTimeline", q+k.cond+k.tail, k.args...)
+	return order(k, list), err
+}
+
 // TagTimeline lists live public statuses carrying a tag (any case, with or without #).
 func (s *Store) TagTimeline(ctx context.Context, tag string, localOnly bool, p activitypub.Page) ([]*activitypub.Status, error) {
 	q := `SELECT ` + statusCols + ` FROM status_tags t JOIN statuses s ON s.id = t.status_id

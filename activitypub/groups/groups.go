@@ -27,7 +27,8 @@ type Groups struct {
 }
 
 // New returns the groups area over the kernel service and a store, and has the service tell it
-// of local posts, so a post that mentions a local group is relayed whichever surface made it.
+// of local posts, deletions and edits, so a post that mentions a local group is relayed (and
+// taken back, and re-announced) whichever surface made it.
 func New(svc *ap.Service, store Store, log *slog.Logger) (*Groups, error) {
 	if svc == nil || store == nil {
 		return nil, errors.New("groups: service and store are required")
@@ -38,6 +39,8 @@ func New(svc *ap.Service, store Store, log *slog.Logger) (*Groups, error) {
 	g := &Groups{svc: svc, store: store, log: log}
 	g.index = newIndex(store.LocalGroupRefs)
 	svc.OnLocalPost(g.LocalPosted)
+	svc.OnLocalDelete(g.localDeleted)
+	svc.OnLocalEdit(g.localEdited)
 	return g, nil
 }
 

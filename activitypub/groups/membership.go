@@ -27,7 +27,29 @@ func (g *Groups) ReceiveFollow(ctx context.Context, from *ap.Actor, followURI st
 		g.log.InfoContext(ctx, "group follow refused by reach", "group", group.Username, "follower", from.URI, "reach", set.Reach)
 		return g.reject(ctx, op, group, from, followURI)
 	}
-	return g.svc.ReceiveFollow(ctx, from, followURI, group)
+	if set.Membership != Invite {
+		return g.svc.ReceiveFollow(ctx, from, followURI, group)
+	}
+	// Invite-only: a member's repeated Follow is the kernel's to answer, an invited actor's is
+	// accepted at once, anyone else's is refused.
+	if member, err := g.IsMember(ctx, group.ID, from.ID); err != nil || member {
+		if err != nil {
+			return ap.Wrap(op, err)
+		}
+		return g.svc.ReceiveFollow(ctx, from, followURI, group)
+	}
+	invited, err := g.store.GroupInvited(ctx, group.ID, from.ID)
+	if err != nil {
+		return ap.Wrap(op, err)
+	}
+	if !invited {
+		g.log.InfoContext(ctx, "group follow refused: not invited", "group", group.Username, "follower", from.URI)
+		return g.reject(ctx, op, group, from, followURI)
+	}
+	if err := g.svc.ReceiveFollow(ctx, from, followURI, group); err != nil {
+		return err
+	}
+	return ap.Wrap(op, g.acceptInvited(ctx, &Group{Actor: *group, Settings: *set}, from.ID))
 }
 
 // reject tells a remote follower no. An internal group's Reject is its only federation: it
@@ -41,9 +63,51 @@ func (g *Groups) reject(ctx context.Context, op string, group, to *ap.Actor, fol
 }
 
 // Join makes a local account follow a local or remote group, through the kernel's follow (so a
-// remote group gets a Follow). A local group's reach always admits local people.
+// remote group gets a Follow). A local group's reach always admits local people. In an approval
+// or invite-only local group the invited and the group's own moderators join at once; others ask
+// (approval) or are refused (invite-only). Joining a remote group uses up the invitation it
+// sent, if any (its server decides).
 func (g *Groups) Join(ctx context.Context, by *ap.Account, groupID string) (*ap.Relationship, error) {
-	return g.svc.Follow(ctx, by, groupID, true, false)
+	const op = "groups.Join"
+	a, err := g.store.ActorByID(ctx, groupID)
+	if err != nil {
+		return nil, ap.Wrap(op, err)
+	}
+	set, local, err := g.Settings(ctx, a)
+	if err != nil {
+		return nil, ap.Wrap(op, err)
+	}
+	if !local || set.Membership == Open {
+		rel, err := g.svc.Follow(ctx, by, groupID, true, false)
+		if err == nil && !local {
+			_, err = g.store.DeleteGroupInvite(ctx, groupID, by.Actor.ID)
+		}
+		return rel, ap.Wrap(op, err)
+	}
+	if member, err := g.IsMember(ctx, groupID, by.Actor.ID); err != nil || member {
+		if err != nil {
+			return nil, ap.Wrap(op, err)
+		}
+		return g.svc.Relationship(ctx, by.Actor.ID, groupID)
+	}
+	grp := &Group{Actor: *a, Settings: *set}
+	invited, err := g.store.GroupInvited(ctx, groupID, by.Actor.ID)
+	if err != nil {
+		return nil, ap.Wrap(op, err)
+	}
+	if !invited && g.mayModerate(ctx, op, by, grp) != nil {
+		if set.Membership == Approval {
+			return g.svc.Follow(ctx, by, groupID, true, false) // a request for the moderators
+		}
+		return nil, ap.E(op, ap.Forbidden, "this group is by invitation only: ask one of its moderators")
+	}
+	if _, err := g.svc.Follow(ctx, by, groupID, true, false); err != nil {
+		return nil, ap.Wrap(op, err)
+	}
+	if err := g.acceptInvited(ctx, grp, by.Actor.ID); err != nil {
+		return nil, ap.Wrap(op, err)
+	}
+	return g.svc.Relationship(ctx, by.Actor.ID, groupID)
 }
 
 // Leave ends a local account's membership (an Undo Follow for a remote group).

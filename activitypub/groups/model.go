@@ -20,7 +20,7 @@ type Membership string
 const (
 	Open     Membership = "open"     // any follow is accepted at once
 	Approval Membership = "approval" // a moderator accepts or rejects each request
-	Invite   Membership = "invite"   // only people a moderator adds; follows wait like approval
+	Invite   Membership = "invite"   // only people a moderator invites; other follows are refused
 )
 
 // Valid reports whether m is a known mode.
@@ -84,6 +84,15 @@ type Post struct {
 	RemovedAt  *time.Time
 }
 
+// Invitation is an invitation to an invite-only group: one a local group sent to an actor on
+// any server, or one a local person received from a remote group.
+type Invitation struct {
+	GroupID   string
+	ActorID   string
+	InvitedBy string // the inviting moderator's actor id; "" for a received invitation
+	CreatedAt time.Time
+}
+
 // Store is what the groups area needs from storage: its own rows plus the few kernel reads it
 // makes. storage.Store satisfies it.
 type Store interface {
@@ -118,6 +127,15 @@ type Store interface {
 	GroupPostsByStatus(ctx context.Context, statusID string) ([]*Post, error)
 	// SetStatusGroup records the group a status was posted to (its audience).
 	SetStatusGroup(ctx context.Context, statusID, groupID string) error
+	// MemberGroups lists the groups an actor is an accepted member of, by name.
+	MemberGroups(ctx context.Context, actorID string, limit int) ([]*ap.Actor, error)
+
+	AddGroupInvite(ctx context.Context, inv *Invitation) error
+	// DeleteGroupInvite reports whether there was an invitation to delete.
+	DeleteGroupInvite(ctx context.Context, groupID, actorID string) (bool, error)
+	GroupInvited(ctx context.Context, groupID, actorID string) (bool, error)
+	// GroupInvites lists a group's invitations (byGroup) or an actor's, newest first.
+	GroupInvites(ctx context.Context, id string, byGroup bool, limit int) ([]*Invitation, error)
 
 	CreateActor(ctx context.Context, a *ap.Actor) error
 	SetPrivateKey(ctx context.Context, actorID, pem string) error

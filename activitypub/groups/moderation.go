@@ -58,8 +58,14 @@ func (g *Groups) AuthorDeleted(ctx context.Context, statusURI string) error {
 		if err != nil {
 			return err
 		}
+		relayed := p.RemovedAt == nil
 		if err := g.unrelay(ctx, grp, p); err != nil {
 			return ap.Wrap(op, err)
+		}
+		if relayed {
+			if err := g.announceDelete(ctx, grp, st); err != nil {
+				return ap.Wrap(op, err)
+			}
 		}
 	}
 	return nil

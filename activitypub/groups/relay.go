@@ -226,9 +226,10 @@ func (g *Groups) Post(ctx context.Context, by *ap.Account, groupID string, in Po
 	}
 	if in.Visibility == "" {
 		in.Visibility = ap.Public
-		if grp.Settings.Reach == Internal {
-			in.Visibility = ap.LocalOnly
-		}
+	}
+	if grp.Settings.Reach == Internal && (in.Visibility == ap.Public || in.Visibility == ap.Unlisted) {
+		// An internal group's posts never leave the instance, not even as the author's own Create.
+		in.Visibility = ap.LocalOnly
 	}
 	if in.Visibility != ap.Public && in.Visibility != ap.Unlisted && in.Visibility != ap.LocalOnly {
 		return nil, ap.E(op, ap.Invalid, "posts in a group are public, unlisted or local")

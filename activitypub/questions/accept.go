@@ -4,7 +4,6 @@ import (
 	"context"
 	"html"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	ap "github.com/guildhall/guildhall/activitypub"
@@ -119,14 +118,7 @@ func (q *Questions) apply(ctx context.Context, op string, by *ap.Account, mod bo
 		return ap.Wrap(op, err)
 	}
 	oldID := qs.AcceptedAnswerID
-	now := q.svc.Now()
-	if qs.EditedAt != nil {
-		// Peers compare updated times to the second (as published) and ignore an Update that
-		// is not later than the last: an acceptance changed twice in a second must still be.
-		if next := qs.EditedAt.Truncate(time.Second).Add(time.Second); now.Before(next) {
-			now = next
-		}
-	}
+	now := q.svc.NextEditTime(qs)
 	prev := &ap.StatusEdit{ID: q.svc.NewID(), StatusID: qs.ID, Content: qs.Content, Source: qs.Source,
 		SpoilerText: qs.SpoilerText, Sensitive: qs.Sensitive, CreatedAt: qs.CreatedAt}
 	if qs.EditedAt != nil {

@@ -10,7 +10,7 @@ import (
 var activityTypes = map[string]bool{
 	"Create": true, "Update": true, "Delete": true, "Follow": true, "Accept": true, "Reject": true,
 	"Undo": true, "Like": true, "Announce": true, "Block": true, "Flag": true, "Add": true,
-	"Remove": true, "Move": true,
+	"Remove": true, "Move": true, "Invite": true,
 }
 
 // IsActivityType reports whether t is an activity type the inbox handles.

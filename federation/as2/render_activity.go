@@ -46,6 +46,8 @@ func newActivityType(typ string) (activityType, error) {
 		return streams.NewActivityStreamsFlag(), nil
 	case TypeRemove:
 		return streams.NewActivityStreamsRemove(), nil
+	case TypeInvite:
+		return streams.NewActivityStreamsInvite(), nil
 	}
 	return nil, fmt.Errorf("as2: cannot render activity type %q", typ)
 }
@@ -102,7 +104,8 @@ func (r Renderer) Activity(a *ap.Activity, object map[string]any) (map[string]an
 			return nil, err
 		}
 		embedDoc(m, "object", ts)
-	case a.Inner != nil && (a.Type == TypeAccept || a.Type == TypeReject || a.Type == TypeUndo):
+	case a.Inner != nil && (a.Type == TypeAccept || a.Type == TypeReject || a.Type == TypeUndo ||
+		a.Type == TypeAnnounce && a.Inner.Type == TypeDelete): // a group's Announce{Delete}
 		inner, err := r.Activity(a.Inner, nil)
 		if err != nil {
 			return nil, fmt.Errorf("as2: %s %s: inner: %w", a.Type, a.ID, err)

@@ -40,6 +40,7 @@ const (
 	TypeBlock       = "Block"
 	TypeFlag        = "Flag"
 	TypeRemove      = "Remove"
+	TypeInvite      = "Invite"
 	TypeNote        = "Note"
 	TypeArticle     = "Article"
 	TypeQuestion    = "Question"

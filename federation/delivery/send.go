@@ -200,7 +200,8 @@ func (w *Worker) object(ctx context.Context, act *ap.Activity, actor *ap.Actor) 
 			return nil, "", err
 		}
 		return note, "", w.extendNote(ctx, st, note)
-	case act.Type == as2.TypeAnnounce && act.Inner != nil && act.Inner.Type == as2.TypeCreate && act.StatusID != "":
+	case act.Type == as2.TypeAnnounce && act.Inner != nil && act.StatusID != "" &&
+		(act.Inner.Type == as2.TypeCreate || act.Inner.Type == as2.TypeUpdate):
 		return w.relayedCreate(ctx, act.Inner)
 	case act.Type == as2.TypeUpdate && act.Object == actor.URI:
 		doc, err := w.render.Actor(actor)
@@ -209,8 +210,8 @@ func (w *Worker) object(ctx context.Context, act *ap.Activity, actor *ap.Actor) 
 	return nil, "", nil
 }
 
-// relayedCreate renders the Create a group re-announces (FEP-1b12 Announce{Create}): the
-// author's post with the group as its audience. Receivers verify it against the author's origin.
+// relayedCreate renders the Create (or, after an edit, the Update) a group re-announces
+// (FEP-1b12 Announce{Create}): the author's post with the group as its audience. Receivers verify it against the author's origin.
 func (w *Worker) relayedCreate(ctx context.Context, inner *ap.Activity) (map[string]any, string, error) {
 	st, err := w.o.Store.StatusByID(ctx, inner.StatusID)
 	if ap.IsNotFound(err) {

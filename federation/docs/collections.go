@@ -69,7 +69,14 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) error {
 		if st.Visibility == ap.LocalOnly {
 			continue // never federated, even to a local viewer's signed fetch
 		}
-		public = public && isPublic(st)
+		ok, gated, err := h.groupAdmits(ctx, v, st)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // a post in a group whose reach leaves the viewer's server out
+		}
+		public = public && isPublic(st) && !gated
 		doc, err := h.activityOf(r, st, a)
 		if err != nil {
 			return err

@@ -214,6 +214,10 @@ func negotiate(w http.ResponseWriter, r *http.Request, page string) bool {
 	return false
 }
 
+// privateCache is the Cache-Control of a document served to one viewer. A handler that decided
+// so before writing sets it, and writeAS keeps it.
+const privateCache = "private, no-store"
+
 // writeAS writes an ActivityStreams document.
 func writeAS(w http.ResponseWriter, code int, doc map[string]any, public bool) error {
 	b, err := as2.Marshal(doc)
@@ -221,11 +225,11 @@ func writeAS(w http.ResponseWriter, code int, doc map[string]any, public bool) e
 		return err
 	}
 	w.Header().Set("Content-Type", as2.ContentType)
-	if public {
+	if public && w.Header().Get("Cache-Control") != privateCache {
 		w.Header().Set("Cache-Control", "public, max-age=180")
 	} else {
 		// Served to one signed viewer: no shared cache may keep it.
-		w.Header().Set("Cache-Control", "private, no-store")
+		w.Header().Set("Cache-Control", privateCache)
 	}
 	w.WriteHeader(code)
 	_, err = w.Write(b)

@@ -38,6 +38,25 @@ func (h *Handler) withinReach(r *http.Request, a *ap.Actor) error {
 	return nil
 }
 
+// groupAdmits applies a local group's reach to a post in it (issue 9: a partners group is seen
+// only by its partners): ok is false when the viewer's server is outside the reach; gated is
+// true when the answer depends on the viewer, so no shared cache may keep the document. A post
+// in a remote group follows that group's server's rules, not ours.
+func (h *Handler) groupAdmits(ctx context.Context, v ap.Viewer, st *ap.Status) (ok, gated bool, err error) {
+	if st.GroupID == "" || h.o.Groups == nil {
+		return true, false, nil
+	}
+	open, err := h.o.Groups.Admits(ctx, nil, st.GroupID)
+	if ap.IsNotFound(err) {
+		return true, false, nil
+	}
+	if err != nil || open {
+		return err == nil, false, err
+	}
+	ok, err = h.o.Groups.Admits(ctx, v.Actor, st.GroupID)
+	return ok, true, err
+}
+
 // moderators serves a group's attributedTo collection (FEP-1b12): its owners and moderators,
 // in one page, as Lemmy serves it.
 func (h *Handler) moderators(w http.ResponseWriter, r *http.Request) error {

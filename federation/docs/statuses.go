@@ -47,6 +47,16 @@ func (h *Handler) lookupStatus(w http.ResponseWriter, r *http.Request) (*ap.Stat
 	if !ok {
 		return nil, nil, errNotFound
 	}
+	ok, gated, err := h.groupAdmits(ctx, v, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, errNotFound // as for any post the viewer may not see: its existence does not leak
+	}
+	if gated {
+		w.Header().Set("Cache-Control", privateCache) // writeAS keeps it
+	}
 	return st, author, nil
 }
 

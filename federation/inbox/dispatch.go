@@ -78,6 +78,8 @@ func (h *Handler) dispatch(ctx context.Context, owner, from *ap.Actor, act *as2.
 		return h.featured(ctx, from, act)
 	case "Add":
 		return h.featured(ctx, from, act)
+	case "Invite":
+		return h.groupInvite(ctx, owner, from, act)
 	}
 	return errIgnored
 }
@@ -179,7 +181,10 @@ func (h *Handler) update(ctx context.Context, from *ap.Actor, obj *as2.ParsedRef
 		if err := h.svc.ReceiveUpdateStatus(ctx, from, h.deref.StatusFromObject(o, from)); err != nil {
 			return err
 		}
-		return h.updatedIdeaTerms(ctx, from, o)
+		if err := h.updatedIdeaTerms(ctx, from, o); err != nil || h.groups == nil {
+			return err
+		}
+		return h.groups.AuthorUpdated(ctx, o.ID) // a local group re-announces the edit to its members
 	}
 	return errIgnored
 }

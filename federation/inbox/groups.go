@@ -17,6 +17,24 @@ type Groups interface {
 	ReceiveRemove(ctx context.Context, group *ap.Actor, statusURI string) error
 	// AuthorDeleted takes a deleted post out of the local groups that relayed it.
 	AuthorDeleted(ctx context.Context, statusURI string) error
+	// AuthorUpdated re-announces an edited post to the members of the local groups that relayed it.
+	AuthorUpdated(ctx context.Context, statusURI string) error
+	// ReceiveInvite records a remote group's invitation of a local person.
+	ReceiveInvite(ctx context.Context, group, target *ap.Actor) error
+}
+
+// groupInvite takes a remote group's invitation (Invite{object: the group, target: a local
+// person}). Only a group inviting to itself is believed; other invitations (to events, by
+// people) are not understood here.
+func (h *Handler) groupInvite(ctx context.Context, owner, from *ap.Actor, act *as2.ParsedActivity) error {
+	if h.groups == nil || from.Kind != ap.KindGroup || act.Object == nil || act.Object.ID != from.URI || act.Target == "" {
+		return errIgnored
+	}
+	target, err := h.localTarget(ctx, owner, act.Target)
+	if err != nil {
+		return err
+	}
+	return h.groups.ReceiveInvite(ctx, from, target)
 }
 
 // relay offers a post that arrived signed by its author, with the object from the author's
@@ -45,8 +63,10 @@ func (h *Handler) groupAnnounce(ctx context.Context, group *ap.Actor, act *as2.P
 			return errIgnored
 		}
 		switch inner.Type {
-		case "Create", "Update":
+		case "Create":
 			objectID = inner.Object.ID
+		case "Update":
+			return h.groupUpdate(ctx, inner.Object.ID)
 		case "Delete", "Remove":
 			return h.groups.ReceiveRemove(ctx, group, inner.Object.ID)
 		default:
@@ -69,3 +89,31 @@ func (h *Handler) groupAnnounce(ctx context.Context, group *ap.Actor, act *as2.P
 // fetching is the context for storing an object an activity refers to: without the activity's
 // id, which the use case applying the activity records, not the fetch that precedes it.
 func fetching(ctx context.Context) context.Context { return ap.WithActivityID(ctx, "") }
+
+// groupUpdate takes a remote group's Announce{Update}: the edited post is fetched again from its
+// author's origin and applied as the author's edit. The group's embedded copy is never believed,
+// and a post this server never had is not fetched because of an edit.
+func (h *Handler) groupUpdate(ctx context.Context, objectID string) error {
+	if h.svc.IsLocalURI(objectID) {
+		return errIgnored // our own post: we know what it says
+	}
+	st, err := h.store.StatusByURI(ctx, objectID)
+	if ap.IsNotFound(err) {
+		return errIgnored
+	}
+	if err != nil {
+		return err
+	}
+	author, err := h.svc.ActorByID(ctx, st.ActorID)
+	if err != nil {
+		return err
+	}
+	o, err := h.deref.FetchObject(fetching(ctx), objectID)
+	if err != nil {
+		return err
+	}
+	if o.AttributedTo != author.URI || !as2.SameOrigin(o.ID, author.URI) {
+		return forbidden("the announced update is not its author's")
+	}
+	return h.svc.ReceiveUpdateStatus(ctx, author, h.deref.StatusFromObject(o, author))
+}

@@ -129,3 +129,40 @@ func TestGroupAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupInviteAPI: moderators invite and withdraw; an invitation-only group refuses the
+// uninvited (403) and takes the invited at once; a member can be removed without a ban.
+func TestGroupInviteAPI(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		alice, bob, carol := e.user("alice"), e.user("bob"), e.user("carol")
+		ta, tb, tc := e.token(alice), e.token(bob), e.token(carol)
+		const base = "/api/guildhall/v1/groups"
+		var g groupJSON
+		e.call("POST", base, ta, jsonBody{"handle": "safeguarding", "display_name": "Safeguarding", "membership": "invite"}, 200, &g)
+		e.call("POST", base+"/"+g.ID+"/join", tb, nil, 403, nil)
+
+		e.call("PUT", base+"/"+g.ID+"/invites/"+bob.Actor.ID, tb, nil, 403, nil)
+		e.call("PUT", base+"/"+g.ID+"/invites/"+bob.Actor.ID, ta, nil, 200, nil)
+		e.call("PUT", base+"/"+g.ID+"/invites/"+carol.Actor.ID, ta, nil, 200, nil)
+		var invited []struct{ ID string }
+		e.call("GET", base+"/"+g.ID+"/invites", ta, nil, 200, &invited)
+		if len(invited) != 2 {
+			t.Fatalf("invitations %+v, want bob and carol", invited)
+		}
+		e.call("GET", base+"/"+g.ID+"/invites", tb, nil, 403, nil)
+		var rel struct{ Following, Requested bool }
+		e.call("POST", base+"/"+g.ID+"/join", tb, nil, 200, &rel)
+		if !rel.Following {
+			t.Fatalf("an invited join: %+v, want a member at once", rel)
+		}
+		e.call("PUT", base+"/"+g.ID+"/invites/"+bob.Actor.ID, ta, nil, 422, nil) // already a member
+		e.call("DELETE", base+"/"+g.ID+"/invites/"+carol.Actor.ID, ta, nil, 200, nil)
+		e.call("POST", base+"/"+g.ID+"/join", tc, nil, 403, nil)
+
+		e.call("DELETE", base+"/"+g.ID+"/members/"+bob.Actor.ID, ta, nil, 200, &g)
+		if g.MembersCount != 0 {
+			t.Fatalf("members after removal: %d", g.MembersCount)
+		}
+		e.call("POST", base+"/"+g.ID+"/join", tb, nil, 403, nil) // the invitation was used up
+	})
+}

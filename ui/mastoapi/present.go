@@ -62,8 +62,12 @@ func (h *Handler) presentCredentials(ctx context.Context, acct *activitypub.Acco
 	if lang == "" {
 		lang = "en"
 	}
+	set, err := h.accountSettings(ctx, acct)
+	if err != nil {
+		return account{}, err
+	}
 	a.Source = &source{
-		Privacy: "public", Language: lang, Note: acct.Actor.SummarySource, Fields: fields,
+		Privacy: mastodonPrivacy(set.DefaultVisibility), Language: lang, Note: acct.Actor.SummarySource, Fields: fields,
 		Discoverable: acct.Actor.Discoverable, Indexable: acct.Actor.Indexable,
 	}
 	n, err := h.svc.CountFollowRequests(ctx, acct)

@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // authMode says who may call a route.
@@ -84,6 +85,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/accounts/{id}/lists", user, "read:lists", h.accountLists},
 		{post, "/api/v1/accounts/{id}/follow", user, "write:follows", h.follow},
 		{post, "/api/v1/accounts/{id}/unfollow", user, "write:follows", h.unfollow},
+		{post, "/api/v1/accounts/{id}/remove_from_followers", user, "write:follows", h.removeFromFollowers},
 		{post, "/api/v1/accounts/{id}/block", user, "write:blocks", h.block},
 		{post, "/api/v1/accounts/{id}/unblock", user, "write:blocks", h.unblock},
 		{post, "/api/v1/accounts/{id}/mute", user, "write:mutes", h.mute},
@@ -180,6 +182,10 @@ func (h *Handler) routes() []route {
 		{post, "/api/guildhall/v1/groups/{id}/leave", user, "write:follows", h.leaveGroup},
 		{get, "/api/guildhall/v1/groups/{id}/members", user, "read", h.groupMembers},
 		{get, "/api/guildhall/v1/groups/{id}/requests", user, "read", h.groupRequests},
+		{del, "/api/guildhall/v1/groups/{id}/members/{target}", user, "write", h.groupAction(removeMember)},
+		{get, "/api/guildhall/v1/groups/{id}/invites", user, "read", h.groupInvites},
+		{put, "/api/guildhall/v1/groups/{id}/invites/{target}", user, "write", h.groupAction(inviteMember)},
+		{del, "/api/guildhall/v1/groups/{id}/invites/{target}", user, "write", h.groupAction(uninviteMember)},
 		{post, "/api/guildhall/v1/groups/{id}/requests/{target}/approve", user, "write", h.groupAction(approveRequest)},
 		{post, "/api/guildhall/v1/groups/{id}/requests/{target}/reject", user, "write", h.groupAction(rejectRequest)},
 		{put, "/api/guildhall/v1/groups/{id}/moderators/{target}", user, "write", h.groupAction(addModerator)},
@@ -300,7 +306,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error 
 		case rt.auth == appToken && c.token == nil:
 			return errNoToken
 		}
-		if rt.scope != "" && c.token != nil && !activitypub.ScopeGranted(c.token.Scopes, rt.scope) {
+		if rt.scope != "" && c.token != nil && !accounts.ScopeGranted(c.token.Scopes, rt.scope) {
 			return errScope
 		}
 	}

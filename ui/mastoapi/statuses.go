@@ -18,6 +18,12 @@ func (h *Handler) createStatus(w http.ResponseWriter, r *http.Request, c *call) 
 	if c.p.boolean("local_only") { // GoToSocial's and Akkoma's way of saying it
 		vis = activitypub.LocalOnly
 	}
+	if vis == "" {
+		var err error
+		if vis, err = h.defaultVisibility(r.Context(), c.account); err != nil {
+			return err
+		}
+	}
 	// content_type is the Pleroma/GoToSocial extension clients use to send Markdown.
 	format := activitypub.FormatPlain
 	switch c.p.str("content_type") {

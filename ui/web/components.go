@@ -46,6 +46,16 @@ type composeView struct {
 	Images bool
 	// Return is where to go after posting.
 	Return string
+	// Group is the id of the group the post goes in, "" for none. GroupFixed (the form on a
+	// group's page) sends it hidden; otherwise Groups, when any, are offered as a choice.
+	Group      string
+	GroupFixed bool
+	Groups     []groupChoice
+}
+
+// groupChoice is one group the compose form offers to post in.
+type groupChoice struct {
+	ID, Name string
 }
 
 type composeArgs struct {

@@ -37,6 +37,11 @@ func (h *Handler) composeForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	c.Group = r.URL.Query().Get("group")
+	if err := h.offerGroups(r, &c); err != nil {
+		return err
+	}
+	h.composeDefault(r, &c)
 	return h.render(w, r, http.StatusOK, "compose", view{Title: c.Heading, Section: "compose", Page: c})
 }
 
@@ -81,6 +86,7 @@ func readDraft(r *http.Request, h *Handler) draft {
 	d.c.Markdown = f.Get("markdown") != ""
 	d.c.Visibility = activitypub.Visibility(f.Get("visibility"))
 	d.c.SpoilerText = strings.TrimSpace(f.Get("spoiler_text"))
+	d.c.Group, d.c.GroupFixed = f.Get("group"), f.Get("group_fixed") != ""
 	for i := range d.c.Alts {
 		d.c.Alts[i] = strings.TrimSpace(f.Get(fmt.Sprintf("image_%d_alt", i+1)))
 	}
@@ -141,6 +147,7 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	h.composeDefault(r, &d.c)
 	if errs := d.validate(); len(errs) > 0 {
 		return h.composeAgain(w, r, http.StatusUnprocessableEntity, d.c, errs)
 	}
@@ -160,7 +167,11 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 	if d.c.Markdown {
 		in.Format = activitypub.FormatMarkdown
 	}
-	st, err := h.svc.Post(r.Context(), acct, in)
+	st, err := h.postIn(r.Context(), acct, d.c.Group, in)
+	if k := activitypub.KindOf(err); k == activitypub.Forbidden && d.c.Group != "" {
+		return h.composeAgain(w, r, http.StatusForbidden, d.c,
+			[]fieldError{{Field: "compose-group", Message: sentence(activitypub.Message(err))}})
+	}
 	if activitypub.KindOf(err) == activitypub.Invalid {
 		return h.composeAgain(w, r, http.StatusUnprocessableEntity, d.c,
 			[]fieldError{{Field: "compose-text", Message: sentence(activitypub.Message(err))}})
@@ -179,6 +190,9 @@ func (h *Handler) composeAgain(w http.ResponseWriter, r *http.Request, status in
 	title := c.Heading
 	if title == "" {
 		title = "Write a post"
+	}
+	if err := h.offerGroups(r, &c); err != nil {
+		return err
 	}
 	return h.render(w, r, status, "compose", view{Title: title, Section: "compose", Errors: errs, Page: c})
 }

@@ -21,6 +21,7 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "notifications", Href: "/notifications", Label: "Notifications", Unread: true},
 		{Section: "compose", Href: "/compose", Label: "Write a post"},
 		{Section: "questions", Href: "/questions", Label: "Questions"},
+		{Section: "groups", Href: "/groups", Label: "Groups"},
 		{Section: "search", Href: "/search", Label: "Search"},
 		{Section: "bookmarks", Href: "/bookmarks", Label: "Bookmarks"},
 		{Section: "follow", Href: "/follow", Label: "Find people"},

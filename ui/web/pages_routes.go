@@ -29,6 +29,7 @@ func (h *Handler) postRoutes() []route {
 		{method: get, path: "/@{handle}/followers", handle: h.people},
 		{method: get, path: "/@{handle}/following", handle: h.people},
 		{method: post, path: "/@{handle}/{verb:follow|unfollow}", csrf: csrfSession, handle: h.relate},
+		{method: post, path: "/@{handle}/remove-follower", csrf: csrfSession, handle: h.removeFollower},
 		{method: get, path: "/@{handle}/{id}", handle: h.thread},
 		{method: get, path: "/@{handle}/{id}/edit", handle: h.editForm},
 		{method: post, path: "/@{handle}/{id}/edit", csrf: csrfSession, handle: h.edit},

@@ -23,7 +23,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
-	"questions", "question", "ask"}
+	"questions", "question", "ask",
+	"groups", "group", "group_form", "group_moderate"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -54,6 +55,8 @@ type view struct {
 	Consent *consentView
 	// Gov is for the governance pages (sign-up, two-factor, admin queue and audit).
 	Gov *govView
+	// Group is for the group pages.
+	Group *groupPage
 }
 
 // fieldError is one entry of the error summary, linked to the input it is about.
@@ -123,6 +126,12 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		"inc":          func(i int) int { return i + 1 },
 		"visibilities": func() []visibilityOption { return visibilityOptions },
 		"maxChars":     func() int { return activitypub.MaxStatusChars },
+		"imageField": func(v view, id, label, hint string) settingsField {
+			return settingsField{V: v, ID: id, Label: label, Hint: hint}
+		},
+		"textField": func(v view, id, label, hint, value string) settingsField {
+			return settingsField{V: v, ID: id, Label: label, Hint: hint, Value: value}
+		},
 		// field builds an input from the view, so templates cannot forget the label, the error
 		// or the rule that passwords are never echoed.
 		"field": func(v view, id, label, typ, autocomplete, hint string) input {

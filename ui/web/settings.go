@@ -18,7 +18,21 @@ type profileForm struct {
 	Locked      bool
 	Fields      []fieldInput
 	Avatar      string // the current avatar, when this instance serves it
+	Header      string // the current header image, when this instance serves it
 	Images      bool
+	// Prefs is true when the settings store is there: default visibility and alt text.
+	Prefs             bool
+	DefaultVisibility activitypub.Visibility
+	AvatarDescription string
+	HeaderDescription string
+}
+
+// SelectedVisibility reports whether v is the default visibility chosen.
+func (f profileForm) SelectedVisibility(v activitypub.Visibility) bool {
+	if f.DefaultVisibility == "" {
+		return v == activitypub.Public
+	}
+	return f.DefaultVisibility == v
 }
 
 // fieldInput is one profile field row. Suggested names (job title, team, expertise) prefill empty
@@ -35,12 +49,21 @@ var tagPattern = regexp.MustCompile(`<[^>]*>`)
 // plainText turns the domain's sanitised field HTML back into what was typed.
 func plainText(s string) string { return html.UnescapeString(tagPattern.ReplaceAllString(s, "")) }
 
-func (h *Handler) currentProfile(acct *activitypub.Account) profileForm {
+func (h *Handler) currentProfile(r *http.Request, acct *activitypub.Account) (profileForm, error) {
 	a := acct.Actor
-	f := profileForm{DisplayName: a.DisplayName, Note: a.SummarySource, Locked: a.ManuallyApproves, Images: h.media != nil}
+	f := profileForm{DisplayName: a.DisplayName, Note: a.SummarySource, Locked: a.ManuallyApproves, Images: h.media != nil,
+		Prefs: h.prefs != nil}
 	if h.ownMedia(a.AvatarURL) {
 		f.Avatar = a.AvatarURL
 	}
+	if h.ownMedia(a.HeaderURL) {
+		f.Header = a.HeaderURL
+	}
+	set, err := h.accountSettings(r, a.ID)
+	if err != nil {
+		return f, err
+	}
+	f.DefaultVisibility, f.AvatarDescription, f.HeaderDescription = set.DefaultVisibility, set.AvatarDescription, set.HeaderDescription
 	for i := range activitypub.MaxProfileFields {
 		in := fieldInput{N: i + 1}
 		if i < len(a.Fields) {
@@ -50,7 +73,7 @@ func (h *Handler) currentProfile(acct *activitypub.Account) profileForm {
 		}
 		f.Fields = append(f.Fields, in)
 	}
-	return f
+	return f, nil
 }
 
 func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
@@ -59,8 +82,12 @@ func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, signInURL(r))
 	}
 	saved := r.URL.Query().Get("saved") != ""
+	pf, err := h.currentProfile(r, acct)
+	if err != nil {
+		return err
+	}
 	return h.render(w, r, http.StatusOK, "settings", view{Title: "Your profile", Section: "settings",
-		Page: h.currentProfile(acct), Message: map[bool]string{true: "Your profile has been saved", false: ""}[saved]})
+		Page: pf, Message: map[bool]string{true: "Your profile has been saved", false: ""}[saved]})
 }
 
 // settings saves the profile. Every problem is reported on its field and nothing is saved until
@@ -69,9 +96,15 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	acct := AccountFrom(ctx)
 	f := r.PostForm
+	cur, err := h.currentProfile(r, acct)
+	if err != nil {
+		return err
+	}
 	pf := profileForm{DisplayName: strings.TrimSpace(f.Get("display_name")), Note: strings.TrimSpace(f.Get("note")),
-		Locked: f.Get("locked") != "", Images: h.media != nil, Avatar: h.currentProfile(acct).Avatar}
-	var errs []fieldError
+		Locked: f.Get("locked") != "", Images: h.media != nil, Avatar: cur.Avatar, Header: cur.Header, Prefs: cur.Prefs,
+		DefaultVisibility: activitypub.Visibility(f.Get("default_visibility")),
+		AvatarDescription: strings.TrimSpace(f.Get("avatar_description")), HeaderDescription: strings.TrimSpace(f.Get("header_description"))}
+	errs := pf.settingsErrors(r)
 	if utf8.RuneCountInString(pf.DisplayName) > activitypub.MaxDisplayNameChars {
 		errs = append(errs, fieldError{Field: "display_name", Message: fmt.Sprintf("Your name must be %d characters or fewer", activitypub.MaxDisplayNameChars)})
 	}
@@ -96,10 +129,15 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 		return h.render(w, r, http.StatusUnprocessableEntity, "settings", view{Title: "Your profile", Section: "settings", Errors: errs, Page: pf})
 	}
 	in := activitypub.ProfileInput{DisplayName: &pf.DisplayName, Note: &pf.Note, Locked: &pf.Locked, Fields: &fields}
-	if ferr, err := h.avatarUpload(r, acct, &in); err != nil {
-		return err
-	} else if ferr != nil {
-		return h.render(w, r, http.StatusUnprocessableEntity, "settings", view{Title: "Your profile", Section: "settings", Errors: []fieldError{*ferr}, Page: pf})
+	for _, img := range []struct {
+		field, kind string
+		url         **string
+	}{{"avatar", activitypub.ProfileAvatar, &in.AvatarURL}, {"header", activitypub.ProfileHeader, &in.HeaderURL}} {
+		if ferr, err := h.profileImageUpload(r, acct, img.field, img.kind, img.url); err != nil {
+			return err
+		} else if ferr != nil {
+			return h.render(w, r, http.StatusUnprocessableEntity, "settings", view{Title: "Your profile", Section: "settings", Errors: []fieldError{*ferr}, Page: pf})
+		}
 	}
 	if _, err := h.svc.UpdateProfile(ctx, acct, in); err != nil {
 		if activitypub.KindOf(err) == activitypub.Invalid {
@@ -108,28 +146,31 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if err := h.saveAccountSettings(r, acct, pf); err != nil {
+		return err
+	}
 	return redirect(w, r, "/settings?saved=1")
 }
 
-// avatarUpload stores a chosen avatar and sets it on in; a file the media service refuses is an
-// error on the field.
-func (h *Handler) avatarUpload(r *http.Request, acct *activitypub.Account, in *activitypub.ProfileInput) (*fieldError, error) {
-	if h.media == nil || r.MultipartForm == nil || len(r.MultipartForm.File["avatar"]) == 0 || r.MultipartForm.File["avatar"][0].Size == 0 {
+// profileImageUpload stores a chosen avatar or header and sets *url to it; a file the media
+// service refuses is an error on the field.
+func (h *Handler) profileImageUpload(r *http.Request, acct *activitypub.Account, field, kind string, url **string) (*fieldError, error) {
+	fh := uploadedFile(r, field)
+	if h.media == nil || fh == nil {
 		return nil, nil
 	}
-	fh := r.MultipartForm.File["avatar"][0]
 	file, err := fh.Open()
 	if err != nil {
-		return nil, fmt.Errorf("web: open avatar: %w", err)
+		return nil, fmt.Errorf("web: open %s: %w", field, err)
 	}
 	defer file.Close()
-	u, err := h.media.ProfileImage(r.Context(), acct, activitypub.ProfileAvatar, file)
+	u, err := h.media.ProfileImage(r.Context(), acct, kind, file)
 	if activitypub.KindOf(err) == activitypub.Invalid {
-		return &fieldError{Field: "avatar", Message: "The picture could not be used: " + activitypub.Message(err)}, nil
+		return &fieldError{Field: field, Message: "The picture could not be used: " + activitypub.Message(err)}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	in.AvatarURL = &u
+	*url = &u
 	return nil, nil
 }
