@@ -260,5 +260,7 @@ type Store interface {
 	InboxStore
 	OAuthStore
 	AuditStore
+	PartnerStore
+	ExpertiseStore
 	Ping(ctx context.Context) error
 }

@@ -64,7 +64,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/instance", anyone, "", h.instanceV1},
 		{get, "/api/v2/instance", anyone, "", h.instanceV2},
 		{get, "/api/v1/instance/peers", anyone, "", h.peers},
-		{get, "/api/v1/instance/rules", anyone, "", h.emptyList},
+		{get, "/api/v1/instance/rules", anyone, "", h.instanceRules},
 		{get, "/api/v1/instance/activity", anyone, "", h.emptyList},
 		{get, "/api/v1/custom_emojis", anyone, "", h.emptyList},
 		{get, "/api/v1/announcements", user, "read", h.emptyList},
@@ -174,6 +174,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/scheduled_statuses", user, "read:statuses", h.emptyList},
 
 		// Guildhall's group API (docs/api.md). Fixed paths before /{id}.
+		{get, "/api/guildhall/v1/directory", user, "read", h.expertiseDirectory},
 		{get, "/api/guildhall/v1/groups", anyone, "read", h.groupDirectory},
 		{post, "/api/guildhall/v1/groups", user, "write", h.createGroup},
 		{get, "/api/guildhall/v1/groups/{id}", anyone, "read", h.showGroup},

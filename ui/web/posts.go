@@ -107,6 +107,8 @@ func visibilityLabel(v activitypub.Visibility) string {
 		return "Mentioned people only"
 	case activitypub.LocalOnly:
 		return "Internal: this council only"
+	case activitypub.Partners:
+		return "Partner councils only"
 	}
 	return string(v)
 }
@@ -207,6 +209,9 @@ func (p presenter) post(st *activitypub.Status, author *activitypub.Actor, f act
 		When:     humanTime(p.now, st.CreatedAt), ISO: st.CreatedAt.UTC().Format(time.RFC3339),
 		VisibilityLabel: visibilityLabel(st.Visibility),
 	}
+	if st.Visibility == activitypub.Partners {
+		v.VisibilityLabel += ": " + strings.Join(st.Partners, ", ")
+	}
 	if st.InReplyToID != "" {
 		v.InReplyTo = "/statuses/" + url.PathEscape(st.InReplyToID)
 	}
@@ -245,7 +250,8 @@ func (p presenter) actions(v postView) []actionView {
 	out = append(out, actionView{Link: true, Href: v.Href + "#compose-text", Label: "Reply", Hidden: " to " + v.Author.Name, Count: v.Replies})
 	out = append(out, toggle("like", v.Liked, "Like", "Unlike", v.Likes))
 	if v.Visibility == activitypub.Public || v.Visibility == activitypub.Unlisted || v.Visibility == activitypub.LocalOnly {
-		out = append(out, toggle("boost", v.Boosted, "Boost", "Undo boost", v.Boosts))
+		out = append(out, toggle("boost", v.Boosted, "Boost", "Undo boost", v.Boosts),
+			actionView{Link: true, Href: "/compose?quote=" + url.QueryEscape(v.ID), Label: "Quote", Hidden: who})
 	}
 	out = append(out, toggle("bookmark", v.Bookmarked, "Bookmark", "Remove bookmark", 0))
 	if v.Mine {
