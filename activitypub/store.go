@@ -135,6 +135,8 @@ type StatusStore interface {
 	StatusEdits(ctx context.Context, statusID string) ([]*StatusEdit, error)
 	// PublicTimeline lists public statuses; local restricts to local, remote to remote ones.
 	PublicTimeline(ctx context.Context, local, remote bool, p Page) ([]*Status, error)
+	// CouncilTimeline lists local statuses that are public or local-only, for local viewers.
+	CouncilTimeline(ctx context.Context, p Page) ([]*Status, error)
 	TagTimeline(ctx context.Context, tag string, localOnly bool, p Page) ([]*Status, error)
 	SearchStatuses(ctx context.Context, query string, p Page) ([]*Status, error)
 	CountLocalStatuses(ctx context.Context) (int, error)
@@ -257,6 +259,8 @@ type Store interface {
 	OutboxStore
 	InboxStore
 	OAuthStore
-	GovernanceStore
+	AuditStore
+	PartnerStore
+	ExpertiseStore
 	Ping(ctx context.Context) error
 }

@@ -8,10 +8,18 @@ func (s *Service) HomeTimeline(ctx context.Context, acct *Account, p Page) ([]*S
 	return sts, Wrap("activitypub.HomeTimeline", err)
 }
 
-// PublicTimeline lists public statuses. Anonymous viewers and remote ones never see local-only posts.
+// PublicTimeline lists public statuses. The local timeline (local and not remote) of a signed-in
+// local user also holds local-only ("internal") posts, as in the forks of Mastodon that have
+// local-only posting (glitch-soc, Hometown); anonymous viewers and remote ones never see them.
 func (s *Service) PublicTimeline(ctx context.Context, v Viewer, local, remote bool, p Page) ([]*Status, error) {
 	const op = "activitypub.PublicTimeline"
-	sts, err := s.store.PublicTimeline(ctx, local, remote, ClampPage(p))
+	var sts []*Status
+	var err error
+	if local && !remote && v.Actor != nil && v.Actor.Local() {
+		sts, err = s.store.CouncilTimeline(ctx, ClampPage(p))
+	} else {
+		sts, err = s.store.PublicTimeline(ctx, local, remote, ClampPage(p))
+	}
 	if err != nil {
 		return nil, Wrap(op, err)
 	}

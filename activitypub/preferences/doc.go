@@ -20,6 +20,7 @@ type Store interface {
 	MarkerStore
 	FilterStore
 	ConversationStore
+	SettingsStore
 }
 
 // The kernel's read model reaches this area only through its own interfaces.

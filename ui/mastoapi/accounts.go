@@ -17,6 +17,9 @@ func (h *Handler) verifyCredentials(w http.ResponseWriter, r *http.Request, c *c
 }
 
 func (h *Handler) updateCredentials(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := checkPrivacy(c); err != nil {
+		return err
+	}
 	in := activitypub.ProfileInput{
 		DisplayName: c.p.strPtr("display_name"), Note: c.p.strPtr("note"), Locked: c.p.boolPtr("locked"),
 		Bot: c.p.boolPtr("bot"), Discoverable: c.p.boolPtr("discoverable"),
@@ -51,6 +54,9 @@ func (h *Handler) updateCredentials(w http.ResponseWriter, r *http.Request, c *c
 	}
 	actor, err := h.svc.UpdateProfile(r.Context(), c.account, in)
 	if err != nil {
+		return err
+	}
+	if err := h.savePrivacy(r.Context(), c); err != nil {
 		return err
 	}
 	acct := *c.account

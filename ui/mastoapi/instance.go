@@ -96,14 +96,18 @@ func (h *Handler) peers(w http.ResponseWriter, _ *http.Request, _ *call) error {
 	return ok(w, []string{})
 }
 
-func (h *Handler) preferences(w http.ResponseWriter, _ *http.Request, c *call) error {
+func (h *Handler) preferences(w http.ResponseWriter, r *http.Request, c *call) error {
+	set, err := h.accountSettings(r.Context(), c.account)
+	if err != nil {
+		return err
+	}
 	lang := c.account.User.Locale
 	var l any
 	if lang != "" {
 		l = lang
 	}
 	return ok(w, map[string]any{
-		"posting:default:visibility": "public", "posting:default:sensitive": false,
+		"posting:default:visibility": mastodonPrivacy(set.DefaultVisibility), "posting:default:sensitive": false,
 		"posting:default:language": l, "reading:expand:media": "default", "reading:expand:spoilers": false,
 	})
 }

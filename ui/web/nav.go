@@ -20,11 +20,12 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "federated", Href: "/federated", Label: "Federated"},
 		{Section: "notifications", Href: "/notifications", Label: "Notifications", Unread: true},
 		{Section: "compose", Href: "/compose", Label: "Write a post"},
-		{Section: "groups", Href: "/groups", Label: "Groups"},
 		{Section: "questions", Href: "/questions", Label: "Questions"},
+		{Section: "groups", Href: "/groups", Label: "Groups"},
 		{Section: "search", Href: "/search", Label: "Search"},
 		{Section: "bookmarks", Href: "/bookmarks", Label: "Bookmarks"},
 		{Section: "follow", Href: "/follow", Label: "Find people"},
+		{Section: "directory", Href: "/directory", Label: "Expertise"},
 		{Section: "settings", Href: "/settings", Label: "Settings"},
 	}
 	if acct.User.Admin {

@@ -20,6 +20,8 @@ type profileView struct {
 	Older  string
 	// Counts are shown only for local people: a remote server's numbers are whatever it says.
 	Followers, Following, Statuses int
+	// Header is the header image, for local people; the alt texts are what they wrote.
+	Header, HeaderAlt, AvatarAlt string
 }
 
 // peopleView is a list of people: followers or following.
@@ -28,6 +30,8 @@ type peopleView struct {
 	Heading string
 	People  []actorView
 	Older   string
+	// Removable is true on the viewer's own followers list: each row gets a remove button.
+	Removable bool
 }
 
 // profileActor finds the person a /@name or /@name@host path names. Only people already known
@@ -79,6 +83,9 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Path != pv.Person.Href {
 		return redirect(w, r, pv.Person.Href)
 	}
+	if err := h.profileImages(r, a, &pv); err != nil {
+		return err
+	}
 	if acct != nil {
 		pv.Self = acct.Actor.ID == a.ID
 		if !pv.Self {
@@ -123,6 +130,7 @@ func (h *Handler) people(w http.ResponseWriter, r *http.Request) error {
 		fs, err = h.svc.Following(ctx, a.ID, p)
 	} else {
 		pv.Heading = "People who follow " + pv.Person.Name
+		pv.Removable = AccountFrom(ctx) != nil && AccountFrom(ctx).Actor.ID == a.ID
 		fs, err = h.svc.Followers(ctx, a.ID, p)
 	}
 	if err != nil {

@@ -23,8 +23,9 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
+	"questions", "question", "ask",
 	"groups", "group", "group_form", "group_moderate",
-	"questions", "question", "ask"}
+	"directory"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
@@ -126,8 +127,15 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		"inc":          func(i int) int { return i + 1 },
 		"visibilities": func() []visibilityOption { return visibilityOptions },
 		"maxChars":     func() int { return activitypub.MaxStatusChars },
+		"imageField": func(v view, id, label, hint string) settingsField {
+			return settingsField{V: v, ID: id, Label: label, Hint: hint}
+		},
+		"textField": func(v view, id, label, hint, value string) settingsField {
+			return settingsField{V: v, ID: id, Label: label, Hint: hint, Value: value}
+		},
 		// field builds an input from the view, so templates cannot forget the label, the error
 		// or the rule that passwords are never echoed.
+		"expertiseBoxes": expertiseBoxes,
 		"field": func(v view, id, label, typ, autocomplete, hint string) input {
 			in := input{ID: id, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint,
 				Error: v.ErrorFor(id)}

@@ -100,6 +100,7 @@ func (h *Handler) bookmarks(w http.ResponseWriter, r *http.Request) error {
 	tv := timelineView{Heading: "Bookmarks", Intro: "Posts you bookmarked, most recent first.", Posts: posts,
 		Empty:   "You have not bookmarked anything yet. Use a post's Bookmark button to keep it here.",
 		Compose: h.newCompose(r.URL.Path, true)}
+	h.composeDefault(r, &tv.Compose)
 	if len(cursors) == pageSize {
 		tv.Older = "/bookmarks?max_id=" + cursors[len(cursors)-1]
 	}

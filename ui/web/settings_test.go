@@ -43,13 +43,13 @@ func TestProfileSettings(t *testing.T) {
 			}
 		})
 	}
-	bad := e.postMultipart(c, "/settings", form(func(url.Values) {}), upload{"avatar", "me.png", "image/png", []byte("not an image")})
+	bad := e.postMultipart(c, "/settings", form(func(f url.Values) { f.Set("avatar_description", "Me") }), upload{"avatar", "me.png", "image/png", []byte("not an image")})
 	bad.wantStatus(t, http.StatusUnprocessableEntity)
 	if got := bad.fieldErrors()["avatar"]; !strings.HasPrefix(got, "The picture could not be used") {
 		t.Errorf("avatar error = %q", got)
 	}
 
-	e.postMultipart(c, "/settings", form(func(f url.Values) { f.Set("locked", "1") }),
+	e.postMultipart(c, "/settings", form(func(f url.Values) { f.Set("locked", "1"); f.Set("avatar_description", "Amira at her desk") }),
 		upload{"avatar", "me.png", "image/png", pngImage(t)}).wantRedirect(t, "/settings?saved=1")
 	e.get(c, "/settings?saved=1").wantBody(t, "Your profile has been saved", `value="Team leader"`, `name="locked" value="1" checked`)
 	p := e.get(c, "/@amira")

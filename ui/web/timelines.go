@@ -45,7 +45,7 @@ var (
 	localTimeline = timelineKind{
 		section: "local", heading: "This council",
 		query: publicQuery,
-		intro: "Public posts by everyone at this council.",
+		intro: "Public and internal posts by everyone at this council.",
 		empty: "Nobody at this council has posted yet.",
 		load: func(h *Handler, r *http.Request, acct *activitypub.Account, p activitypub.Page) ([]*activitypub.Status, error) {
 			return h.svc.PublicTimeline(r.Context(), activitypub.Viewer{Actor: &acct.Actor}, true, false, p)
@@ -94,6 +94,7 @@ func (h *Handler) timeline(w http.ResponseWriter, r *http.Request, k timelineKin
 	}
 	tv := timelineView{Heading: k.heading, Intro: k.intro, Posts: posts, Empty: k.empty,
 		Compose: h.newCompose(r.URL.Path, true)}
+	h.composeDefault(r, &tv.Compose)
 	if k.section != "search" {
 		tv.Stream = k.section // the live stream of the same name
 	}
