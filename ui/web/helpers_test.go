@@ -21,6 +21,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
@@ -136,8 +137,12 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ideasArea, err := ideas.New(svc, st, grps, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := web.New(web.Options{
-		Groups: grps, Accounts: acc, Moderation: mod, Questions: qa,
+		Groups: grps, Accounts: acc, Moderation: mod, Ideas: ideasArea, Questions: qa,
 		Views: views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
