@@ -259,7 +259,7 @@ type Store interface {
 	OutboxStore
 	InboxStore
 	OAuthStore
-	GovernanceStore
+	AuditStore
 	PartnerStore
 	ExpertiseStore
 	Ping(ctx context.Context) error

@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // authMode says who may call a route.
@@ -63,7 +64,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/instance", anyone, "", h.instanceV1},
 		{get, "/api/v2/instance", anyone, "", h.instanceV2},
 		{get, "/api/v1/instance/peers", anyone, "", h.peers},
-		{get, "/api/v1/instance/rules", anyone, "", h.emptyList},
+		{get, "/api/v1/instance/rules", anyone, "", h.instanceRules},
 		{get, "/api/v1/instance/activity", anyone, "", h.emptyList},
 		{get, "/api/v1/custom_emojis", anyone, "", h.emptyList},
 		{get, "/api/v1/announcements", user, "read", h.emptyList},
@@ -306,7 +307,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error 
 		case rt.auth == appToken && c.token == nil:
 			return errNoToken
 		}
-		if rt.scope != "" && c.token != nil && !activitypub.ScopeGranted(c.token.Scopes, rt.scope) {
+		if rt.scope != "" && c.token != nil && !accounts.ScopeGranted(c.token.Scopes, rt.scope) {
 			return errScope
 		}
 	}
