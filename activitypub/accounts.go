@@ -49,7 +49,8 @@ func ValidateUsername(username string) error {
 	return nil
 }
 
-func (n NewUser) validate() error {
+// Validate checks a new user's username, email and password before anything is stored.
+func (n NewUser) Validate() error {
 	const op = "activitypub.NewUser"
 	if err := ValidateUsername(n.Username); err != nil {
 		return err
@@ -74,7 +75,7 @@ func (n NewUser) validate() error {
 // transaction, so a failure leaves no half-created account behind.
 func (s *Service) CreateLocalUser(ctx context.Context, n NewUser) (*Account, error) {
 	const op = "activitypub.CreateLocalUser"
-	if err := n.validate(); err != nil {
+	if err := n.Validate(); err != nil {
 		return nil, Wrap(op, err)
 	}
 	if s.passwords == nil {

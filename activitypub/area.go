@@ -2,7 +2,7 @@ package activitypub
 
 import "context"
 
-// What the groups area uses of the kernel beyond its store and Service.InTx: building local
+// What the areas (groups, accounts, moderation) use of the kernel beyond its store and Service.InTx: building local
 // actors, the durable outbox, and hearing of local posts.
 
 // NewLocalActor builds, but does not store, a local actor of the given kind with a fresh key
@@ -27,6 +27,19 @@ type PostListener func(ctx context.Context, author *Actor, st *Status)
 // OnLocalPost adds a listener; set it up before serving, it is not safe to call concurrently
 // with posting.
 func (s *Service) OnLocalPost(fn PostListener) { s.onPost = append(s.onPost, fn) }
+
+// Publish hands a domain event to the listener (streaming), or, inside InTx, queues it until the
+// transaction commits.
+func (s *Service) Publish(ctx context.Context, e Event) { s.publish(ctx, e) }
+
+// LookupHandle finds the actor user@domain, resolving a remote one through federation when it is
+// not known yet (as following by handle does).
+func (s *Service) LookupHandle(ctx context.Context, username, domain string) (*Actor, error) {
+	return s.lookupHandle(ctx, username, domain)
+}
+
+// Passwords is the password hasher the service was built with, for the accounts area.
+func (s *Service) Passwords() PasswordHasher { return s.passwords }
 
 // OnLocalDelete adds a listener for a local author's deletion of a post (not of a boost), heard
 // after it commits: a group that relayed the post takes it back from its members. Set it up

@@ -63,7 +63,7 @@ func (s *Service) InstanceInfo(ctx context.Context) (InstanceInfo, error) {
 // field is checked before anything is written, and the change is in the audit log.
 func (s *Service) SetInstanceInfo(ctx context.Context, by *Account, in InstanceInfo, reason string) error {
 	const op = "activitypub.SetInstanceInfo"
-	if err := s.authorize(ctx, op, by, PermInstanceSettings); err != nil {
+	if err := s.Authorize(ctx, op, by, PermInstanceSettings); err != nil {
 		return err
 	}
 	in.Title, in.Description, in.ContactEmail = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), strings.TrimSpace(in.ContactEmail)
@@ -83,7 +83,7 @@ func (s *Service) SetInstanceInfo(ctx context.Context, by *Account, in InstanceI
 				return Wrap(op, err)
 			}
 		}
-		return s.auditOther(ctx, by, "instance.describe", "setting", "instance", reason)
+		return s.AuditOther(ctx, by, "instance.describe", "setting", "instance", reason)
 	})
 }
 

@@ -33,7 +33,7 @@ type InstanceHealthStore interface {
 // staff with the instance_settings permission.
 func (s *Service) KnownInstances(ctx context.Context, by *Account, limit int) ([]*InstanceHealth, error) {
 	const op = "activitypub.KnownInstances"
-	if err := s.authorize(ctx, op, by, PermInstanceSettings); err != nil {
+	if err := s.Authorize(ctx, op, by, PermInstanceSettings); err != nil {
 		return nil, err
 	}
 	hs, ok := s.store.(InstanceHealthStore)

@@ -96,7 +96,7 @@ func (s *Service) Reblog(ctx context.Context, by *Account, statusID string) (*St
 			return nil, Wrap(op, err)
 		}
 	}
-	if orig.Visibility == Private || orig.Visibility == Direct {
+	if orig.Visibility == Private || orig.Visibility == Direct || orig.Visibility == Partners {
 		return nil, E(op, Forbidden, "This action is not allowed")
 	}
 	if b, err := s.store.ReblogOf(ctx, by.Actor.ID, orig.ID); err == nil {

@@ -111,12 +111,16 @@ const (
 	Private   Visibility = "private" // followers only
 	Direct    Visibility = "direct"
 	LocalOnly Visibility = "local"
+	// Partners is followers-only narrowed to named partner councils: the followers on the
+	// instances in Status.Partners (and on the author's own instance). Stored as a followers-only
+	// row plus its partner list, so code that does not know it treats it as followers-only.
+	Partners Visibility = "partners"
 )
 
 // Valid reports whether v is one of the known visibilities.
 func (v Visibility) Valid() bool {
 	switch v {
-	case Public, Unlisted, Private, Direct, LocalOnly:
+	case Public, Unlisted, Private, Direct, LocalOnly, Partners:
 		return true
 	}
 	return false
@@ -178,6 +182,8 @@ type Status struct {
 	Mentions    []Mention
 	Tags        []string
 	Attachments []Attachment
+	// Partners names the partner instances (lower-case host names, sorted) of a Partners status.
+	Partners []string
 	// AcceptedAnswerURI is the ActivityPub id of the accepted answer, loaded with a question
 	// that has one; a received question carries the id its author claims, checked on receipt.
 	AcceptedAnswerURI string

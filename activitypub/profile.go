@@ -23,7 +23,12 @@ type ProfileInput struct {
 	Bot          *bool
 	Discoverable *bool
 	// Fields replaces the metadata rows when not nil (values are plain text; links are found).
+	// Rows named Role, Team or Skills (any case) are expertise, not counted in the limit: they
+	// replace the expertise when Expertise is nil, and absent they leave it as it is, so a client
+	// that edits only the other rows keeps it.
 	Fields *[]Field
+	// Expertise replaces role, team and skills when not nil (published as the reserved fields).
+	Expertise *Expertise
 	// AvatarURL and HeaderURL replace the profile images; MediaService.ProfileImage makes them.
 	AvatarURL *string
 	HeaderURL *string
@@ -62,11 +67,15 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 		}
 	}
 	if in.Fields != nil {
-		if len(*in.Fields) > MaxProfileFields {
+		general, fromFields := splitExpertiseRows(*in.Fields)
+		if len(general) > MaxProfileFields {
 			return nil, E(op, Invalid, fmt.Sprintf("Validation failed: at most %d profile fields", MaxProfileFields))
 		}
+		if in.Expertise == nil && fromFields != nil {
+			in.Expertise = fromFields
+		}
 		fields := []Field{}
-		for _, f := range *in.Fields {
+		for _, f := range general {
 			name, value := strings.TrimSpace(f.Name), strings.TrimSpace(f.Value)
 			if name == "" && value == "" {
 				continue
@@ -80,7 +89,22 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 			}
 			fields = append(fields, Field{Name: name, Value: html})
 		}
+		// The expertise rows stay as they are unless replaced below.
+		for _, f := range a.Fields {
+			if ReservedField(f.Name) != "" {
+				fields = append(fields, f)
+			}
+		}
 		a.Fields = fields
+	}
+	if in.Expertise != nil {
+		e := *in.Expertise
+		if err := checkExpertise(op, &e); err != nil {
+			return nil, err
+		}
+		if a.Fields, err = withExpertise(a.Fields, e, s.renderInline); err != nil {
+			return nil, Wrap(op, err)
+		}
 	}
 	if in.Locked != nil {
 		a.ManuallyApproves = *in.Locked
@@ -102,6 +126,9 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 		if err := s.store.UpdateActor(ctx, a); err != nil {
 			return err
 		}
+		if err := s.indexExpertise(ctx, a); err != nil {
+			return err
+		}
 		return s.enqueue(ctx, a, Activity{
 			ID: a.URI + "#updates/" + s.NewID(), Type: "Update", Object: a.URI,
 			To: []string{PublicAudience}, Cc: []string{a.FollowersURI},
@@ -111,6 +138,34 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 		return nil, Wrap(op, err)
 	}
 	return a, nil
+}
+
+// splitExpertiseRows separates the expertise rows (reserved names or aliases) from the others;
+// the expertise is nil when there are none.
+func splitExpertiseRows(fields []Field) ([]Field, *Expertise) {
+	var general, reserved []Field
+	for _, f := range fields {
+		if ReservedField(f.Name) != "" {
+			reserved = append(reserved, f)
+		} else {
+			general = append(general, f)
+		}
+	}
+	if reserved == nil {
+		return general, nil
+	}
+	e := Expertise{}
+	for _, f := range reserved {
+		switch ReservedField(f.Name) {
+		case FieldRole:
+			e.Role = f.Value
+		case FieldTeam:
+			e.Team = f.Value
+		case FieldSkills:
+			e.Skills = []string{f.Value}
+		}
+	}
+	return general, &e
 }
 
 // renderInline renders one line of plain text (a profile field value) without the paragraph.

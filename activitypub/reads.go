@@ -165,7 +165,10 @@ func (s *Service) InHome(ctx context.Context, viewer *Actor, st *Status) (bool, 
 	if st.ActorID == viewer.ID {
 		return true, nil
 	}
-	if (st.Visibility == Direct || st.Visibility == Private) && mentioned(st, viewer.ID) {
+	if st.Visibility == Partners && !s.partnerReaches(st) {
+		return false, nil
+	}
+	if (st.Visibility == Direct || st.Visibility == Private || st.Visibility == Partners) && mentioned(st, viewer.ID) {
 		return true, nil
 	}
 	if st.Visibility == Direct {

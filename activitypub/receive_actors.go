@@ -38,6 +38,9 @@ func (s *Service) StoreRemoteActor(ctx context.Context, a *Actor, keyChangeAllow
 		if err != nil {
 			return nil, Wrap(op, err)
 		}
+		if err := s.indexExpertise(ctx, &n); err != nil {
+			return nil, Wrap(op, err)
+		}
 		return &n, nil
 	}
 	if err != nil {
@@ -62,6 +65,9 @@ func (s *Service) StoreRemoteActor(ctx context.Context, a *Actor, keyChangeAllow
 	u.ManuallyApproves, u.Discoverable, u.Indexable, u.Bot = a.ManuallyApproves, a.Discoverable, a.Indexable, a.Bot
 	u.Fields, u.UpdatedAt, u.FetchedAt = a.Fields, now, &now
 	if err := s.store.UpdateActor(ctx, &u); err != nil {
+		return nil, Wrap(op, err)
+	}
+	if err := s.indexExpertise(ctx, &u); err != nil {
 		return nil, Wrap(op, err)
 	}
 	return &u, nil

@@ -55,6 +55,11 @@ func (s *Service) storeRemoteStatus(ctx context.Context, op string, from *Actor,
 	if !st.Visibility.Valid() || st.Visibility == LocalOnly {
 		st.Visibility = Direct
 	}
+	if st.Partners = receivedPartners(st.Partners); st.Visibility == Partners && len(st.Partners) == 0 {
+		st.Visibility = Direct // partner-only naming no valid partner: only those addressed
+	} else if st.Visibility != Partners {
+		st.Partners = nil
+	}
 	if st.CreatedAt.IsZero() || st.CreatedAt.After(s.Now()) {
 		st.CreatedAt = s.Now()
 	}
@@ -137,7 +142,10 @@ func (s *Service) findParent(ctx context.Context, uri string) (*Status, error) {
 	if s.resolver == nil || s.IsLocalURI(uri) || fetchDepth(ctx) >= maxFetchDepth {
 		return nil, nil
 	}
-	p, err = s.resolver.ResolveStatus(context.WithValue(ctx, fetchDepthKey{}, fetchDepth(ctx)+1), uri)
+	// Stored without the inbound activity's id: storing the parent must not record the Create of
+	// the reply as processed, or the reply itself would then be dropped as a redelivery.
+	fctx := WithActivityID(context.WithValue(ctx, fetchDepthKey{}, fetchDepth(ctx)+1), "")
+	p, err = s.resolver.ResolveStatus(fctx, uri)
 	if err != nil {
 		s.log.DebugContext(ctx, "parent not fetched", "uri", uri, "err", err)
 		return nil, nil
@@ -163,7 +171,7 @@ func (s *Service) resolveMentions(ctx context.Context, from *Actor, in []Mention
 		if err != nil {
 			return nil, err
 		}
-		if a.Local() && (vis == Private || vis == Direct) {
+		if a.Local() && (vis == Private || vis == Direct || vis == Partners) {
 			if blocked, err := s.store.Blocked(ctx, a.ID, from.ID); err != nil {
 				return nil, err
 			} else if blocked {

@@ -2,6 +2,67 @@ package activitypub
 
 import "context"
 
+// Role is what a local person may do on the instance. The permission table is roles.go; the
+// documentation of it is docs/roles.md.
+type Role string
+
+// The roles, most powerful first.
+const (
+	RoleOwner        Role = "owner"
+	RoleAdmin        Role = "admin"
+	RoleModerator    Role = "moderator"
+	RoleGroupManager Role = "group_manager"
+	RoleMember       Role = "member"
+)
+
+// Valid reports whether r is one of the roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleOwner, RoleAdmin, RoleModerator, RoleGroupManager, RoleMember:
+		return true
+	}
+	return false
+}
+
+// Admin reports whether r administers the instance (the old admin flag).
+func (r Role) Admin() bool { return r == RoleOwner || r == RoleAdmin }
+
+// Rank orders roles for "may not grant above yourself".
+func (r Role) Rank() int {
+	switch r {
+	case RoleOwner:
+		return 4
+	case RoleAdmin:
+		return 3
+	case RoleModerator:
+		return 2
+	case RoleGroupManager:
+		return 1
+	}
+	return 0
+}
+
+// Registration is the governance state of a user. The zero value is an ordinary, approved,
+// confirmed member, which is what every account made before governance existed is.
+type Registration struct {
+	Role        Role // "" reads as admin or member after the Admin flag
+	Pending     bool // signed up, awaiting an administrator's approval
+	Unconfirmed bool // email address not confirmed yet
+	Reason      string
+	InviteID    string
+}
+
+// RoleOf returns the user's role, reading the old admin flag when no role is stored.
+func (u *User) RoleOf() Role {
+	switch {
+	case u.Role.Valid():
+		return u.Role
+	case u.Admin:
+		return RoleAdmin
+	}
+	return RoleMember
+}
+
 // Permission is one thing a role may do. The table below is the whole policy; docs/roles.md
 // shows it to people and TestRolePermissions proves each line through the use cases.
 type Permission string
@@ -51,49 +112,41 @@ func (r Role) Can(p Permission) bool {
 	return false
 }
 
-// authorize refuses an actor who lacks p, and a staff account whose second factor the instance
-// requires but which has not enrolled one.
-func (s *Service) authorize(ctx context.Context, op string, by *Account, p Permission) error {
+// StaffCheck is a further condition on staff actions that an area adds (the accounts area:
+// staff must have enrolled a second factor when the instance requires it). It returns an error
+// of kind Forbidden, saying why, when by may not act.
+type StaffCheck func(ctx context.Context, by *User) error
+
+// AddStaffCheck adds a condition Authorize applies to every staff action; set it up before
+// serving, it is not safe to call concurrently with use cases.
+func (s *Service) AddStaffCheck(fn StaffCheck) { s.staffChecks = append(s.staffChecks, fn) }
+
+// Authorize refuses an actor who lacks p, or whom a staff check refuses. Every area checks its
+// staff actions here, so one permission table governs them all.
+func (s *Service) Authorize(ctx context.Context, op string, by *Account, p Permission) error {
 	if by == nil || !by.User.RoleOf().Can(p) {
 		return E(op, Forbidden, "your role does not allow this")
 	}
-	need, err := s.staffNeedsTOTP(ctx, &by.User)
-	if err != nil {
-		return Wrap(op, err)
-	}
-	if need {
-		return E(op, Forbidden, "this instance requires two-factor authentication for staff: set it up first")
+	for _, check := range s.staffChecks {
+		if err := check(ctx, &by.User); err != nil {
+			return Wrap(op, err)
+		}
 	}
 	return nil
 }
 
-// SetRole gives target a role. Nobody grants a role above their own, changes someone above
-// them, or changes their own role; the last owner cannot be demoted (by anyone, through this).
-func (s *Service) SetRole(ctx context.Context, by *Account, targetID string, role Role, reason string) error {
-	const op = "activitypub.SetRole"
-	if err := s.authorize(ctx, op, by, PermAssignRoles); err != nil {
-		return err
+// StaffTarget loads the account a staff action is about and refuses it when the target's role is
+// not below the actor's: a moderator cannot suspend an administrator, nor anyone the owner.
+func (s *Service) StaffTarget(ctx context.Context, op string, by *Account, id string) (*Account, error) {
+	t, err := s.AccountByActorID(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	if !role.Valid() {
-		return E(op, Invalid, "unknown role "+string(role))
+	if t.Actor.ID == by.Actor.ID {
+		return nil, E(op, Forbidden, "you cannot do this to your own account")
 	}
-	if targetID == by.Actor.ID {
-		return E(op, Forbidden, "you cannot change your own role")
+	if t.User.RoleOf().Rank() >= by.User.RoleOf().Rank() {
+		return nil, E(op, Forbidden, "you cannot act on an account whose role is not below yours")
 	}
-	mine := by.User.RoleOf()
-	return s.InTx(ctx, func(ctx context.Context) error {
-		t, err := s.AccountByActorID(ctx, targetID)
-		if err != nil {
-			return Wrap(op, err)
-		}
-		if t.User.RoleOf().rank() > mine.rank() || role.rank() > mine.rank() {
-			return E(op, Forbidden, "you cannot grant or change a role above your own")
-		}
-		old := t.User.RoleOf()
-		t.User.Role, t.User.Admin = role, role.Admin()
-		if err := s.store.UpdateUser(ctx, &t.User); err != nil {
-			return Wrap(op, err)
-		}
-		return s.audit(ctx, by, "role."+string(old)+"->"+string(role), t, reason)
-	})
+	return t, nil
 }

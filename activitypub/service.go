@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -40,23 +39,21 @@ type Options struct {
 // Service holds the use cases of Guildhall. Every surface (web UI, Mastodon API, inbox, CLI) goes
 // through it, so the rules live in one place.
 type Service struct {
-	host      string
-	scheme    string
-	store     Store
-	passwords PasswordHasher
-	log       *slog.Logger
-	now       func() time.Time
-	newKey    func() (*rsa.PrivateKey, error)
-	ids       IDs
-	render    Renderer
-	events    Events
-	resolver  Resolver
-	dummyOnce sync.Once
-	dummy     string
-	onPost    []PostListener
-	onDelete  []PostListener // a local author deleted a post (area.go)
-	onEdit    []PostListener // a local author edited a post
-	gov       governance     // registration, mail, two-factor, single sign-on (governance.go)
+	host        string
+	scheme      string
+	store       Store
+	passwords   PasswordHasher
+	log         *slog.Logger
+	now         func() time.Time
+	newKey      func() (*rsa.PrivateKey, error)
+	ids         IDs
+	render      Renderer
+	events      Events
+	resolver    Resolver
+	onPost      []PostListener
+	onDelete    []PostListener // a local author deleted a post (area.go)
+	onEdit      []PostListener // a local author edited a post
+	staffChecks []StaffCheck   // conditions areas add to Authorize (roles.go)
 }
 
 // NewService checks the options and returns a Service.

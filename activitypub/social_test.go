@@ -113,35 +113,6 @@ func TestFavouriteAndReblog(t *testing.T) {
 	})
 }
 
-func TestSetupTokenWorksOnce(t *testing.T) {
-	eachWorld(t, func(t *testing.T, w *world) {
-		token, err := w.svc.PrepareSetup(w.ctx)
-		if err != nil || token == "" {
-			t.Fatalf("prepare: %q %v", token, err)
-		}
-		n := ap.NewUser{Username: "admin", Email: "admin@council.test", Password: "a long enough password"}
-		bad := n
-		bad.Password = "short"
-		if _, err := w.svc.CompleteSetup(w.ctx, token, bad); ap.KindOf(err) != ap.Invalid {
-			t.Fatalf("bad input: %v", err)
-		}
-		if _, err := w.svc.CompleteSetup(w.ctx, "wrong", n); ap.KindOf(err) != ap.Forbidden {
-			t.Fatalf("wrong token: %v", err)
-		}
-		acct, err := w.svc.CompleteSetup(w.ctx, token, n)
-		if err != nil || !acct.User.Admin {
-			t.Fatalf("setup: %+v %v", acct, err)
-		}
-		n.Username, n.Email = "admin2", "admin2@council.test"
-		if _, err := w.svc.CompleteSetup(w.ctx, token, n); ap.KindOf(err) != ap.Forbidden {
-			t.Fatalf("token reused: %v", err)
-		}
-		if token, _ := w.svc.PrepareSetup(w.ctx); token != "" {
-			t.Fatal("a setup token was issued although an admin exists")
-		}
-	})
-}
-
 // TestReplyToBlockedAccountSkipsBlockerHome: a follower who blocks someone does not see, in home,
 // a reply to or mention of the blocked account by a third person (ORI-19b).
 func TestReplyToBlockedAccountSkipsBlockerHome(t *testing.T) {

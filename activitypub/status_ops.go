@@ -80,7 +80,7 @@ func (s *Service) EditStatus(ctx context.Context, author *Account, id string, in
 		return nil, E(op, NotFound, "Record not found")
 	}
 	pin := PostInput{Text: in.Text, Format: st.Format, Visibility: st.Visibility, SpoilerText: in.SpoilerText,
-		Sensitive: in.Sensitive, Title: in.Title, Kind: st.Kind, AttachmentIDs: in.AttachmentIDs}
+		Sensitive: in.Sensitive, Title: in.Title, Kind: st.Kind, AttachmentIDs: in.AttachmentIDs, Partners: st.Partners}
 	if in.AttachmentIDs == nil {
 		for _, a := range st.Attachments {
 			pin.AttachmentIDs = append(pin.AttachmentIDs, a.ID)

@@ -30,6 +30,10 @@ type PostInput struct {
 	Title         string
 	Kind          StatusKind
 	AttachmentIDs []string
+	// Partners names the partner councils of a partner-only post (host names). Given with
+	// visibility private (or none), it makes the post partner-only; visibility partners with no
+	// list addresses the instance's configured partner list.
+	Partners []string
 	// IdempotencyKey makes a retried request return the first result instead of posting twice.
 	IdempotencyKey string
 }
@@ -43,11 +47,17 @@ func (in *PostInput) normalise() error {
 	if in.Format != FormatPlain && in.Format != FormatMarkdown {
 		return E(op, Invalid, "format must be plain or markdown")
 	}
+	if len(in.Partners) > 0 && (in.Visibility == "" || in.Visibility == Private) {
+		in.Visibility = Partners
+	}
 	if in.Visibility == "" {
 		in.Visibility = Public
 	}
 	if !in.Visibility.Valid() {
-		return E(op, Invalid, fmt.Sprintf("visibility %q is not one of public, unlisted, private, direct, local", in.Visibility))
+		return E(op, Invalid, fmt.Sprintf("visibility %q is not one of public, unlisted, private, direct, local, partners", in.Visibility))
+	}
+	if len(in.Partners) > 0 && in.Visibility != Partners {
+		return E(op, Invalid, "partner councils can only be named for a partner-only (or followers-only) post")
 	}
 	if in.Kind == "" {
 		in.Kind = KindPost
@@ -91,6 +101,13 @@ func (s *Service) Post(ctx context.Context, author *Account, in PostInput) (*Sta
 	if s.render == nil {
 		return nil, E(op, Other, "no renderer configured")
 	}
+	if in.Visibility == Partners {
+		list, err := s.partnerList(ctx, op, in.Partners)
+		if err != nil {
+			return nil, err
+		}
+		in.Partners = list
+	}
 	var parent *Status
 	if in.InReplyToID != "" {
 		p, err := s.store.StatusByID(ctx, in.InReplyToID)
@@ -117,7 +134,7 @@ func (s *Service) Post(ctx context.Context, author *Account, in PostInput) (*Sta
 		Visibility: in.Visibility, Local: true, Title: strings.TrimSpace(in.Title),
 		Content: rendered.HTML, Source: in.Text, Format: in.Format, SpoilerText: in.SpoilerText,
 		Sensitive: in.Sensitive, Language: in.Language, CreatedAt: now, Mentions: mentions,
-		Tags: rendered.Tags,
+		Tags: rendered.Tags, Partners: in.Partners,
 	}
 	st.URI = s.StatusURI(author.Actor.Username, st.ID)
 	st.URL = author.Actor.URL + "/" + st.ID
@@ -222,6 +239,9 @@ func (s *Service) fanOutBy(ctx context.Context, author *Actor, st *Status) ([]st
 	if author.Local() {
 		homes = append(homes, author.ID)
 	}
+	if st.Visibility == Partners && !s.partnerReaches(st) {
+		return homes, nil // a partner-only post that names some other council: nobody here
+	}
 	if st.Visibility != Direct {
 		followers, err := s.store.LocalFollowerIDs(ctx, st.ActorID)
 		if err != nil {
@@ -229,7 +249,7 @@ func (s *Service) fanOutBy(ctx context.Context, author *Actor, st *Status) ([]st
 		}
 		homes = append(homes, followers...)
 	}
-	if st.Visibility == Direct || st.Visibility == Private {
+	if st.Visibility == Direct || st.Visibility == Private || st.Visibility == Partners {
 		for _, m := range st.Mentions {
 			if m.Domain == "" && m.ActorID != st.ActorID {
 				homes = append(homes, m.ActorID)
@@ -320,14 +340,21 @@ func (s *Service) enqueueStatus(ctx context.Context, typ string, author *Actor, 
 		mentionURIs = append(mentionURIs, m.URI)
 	}
 	to, cc := addressing(st.Visibility, author.FollowersURI, mentionURIs)
+	id := st.URI + "/activity"
+	if typ != "Create" {
+		id = st.URI + "#" + strings.ToLower(typ) + "-" + s.NewID()
+	}
+	if st.Visibility == Partners {
+		var parentAuthor *Actor
+		if st.InReplyToActorID != "" {
+			parentAuthor, _ = s.store.ActorByID(ctx, st.InReplyToActorID)
+		}
+		return s.enqueuePartners(ctx, id, typ, author, st, parentAuthor)
+	}
 	if st.InReplyToActorID != "" && st.Visibility != Direct {
 		if pa, err := s.store.ActorByID(ctx, st.InReplyToActorID); err == nil && !pa.Local() && !containsString(cc, pa.URI) && !containsString(to, pa.URI) {
 			cc = append(cc, pa.URI)
 		}
-	}
-	id := st.URI + "/activity"
-	if typ != "Create" {
-		id = st.URI + "#" + strings.ToLower(typ) + "-" + s.NewID()
 	}
 	return s.enqueue(ctx, author, Activity{
 		ID: id, Type: typ, Actor: author.URI, Object: st.URI, StatusID: st.ID, To: to, Cc: cc,

@@ -259,6 +259,8 @@ type Store interface {
 	OutboxStore
 	InboxStore
 	OAuthStore
-	GovernanceStore
+	AuditStore
+	PartnerStore
+	ExpertiseStore
 	Ping(ctx context.Context) error
 }

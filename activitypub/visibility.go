@@ -109,6 +109,11 @@ func (s *Service) visibleTo(ctx context.Context, v Viewer, st *Status, author *A
 		return err == nil && f.State == FollowAccepted, err
 	case Direct:
 		return v.Actor != nil && mentioned(st, v.Actor.ID), nil
+	case Partners:
+		if v.Actor == nil {
+			return false, nil
+		}
+		return s.partnerVisible(ctx, v.Actor, st)
 	}
 	return false, nil
 }
@@ -135,7 +140,7 @@ func addressing(v Visibility, followers string, mentions []string) (to, cc []str
 // visibleSet lists the visibilities a viewer may see of an author's statuses, for list queries.
 func (s *Service) visibleSet(ctx context.Context, viewer *Actor, authorID string) ([]Visibility, error) {
 	if viewer != nil && viewer.ID == authorID {
-		return []Visibility{Public, Unlisted, Private, Direct, LocalOnly}, nil
+		return []Visibility{Public, Unlisted, Private, Direct, LocalOnly, Partners}, nil
 	}
 	vis := []Visibility{Public, Unlisted}
 	if viewer == nil {
@@ -147,7 +152,9 @@ func (s *Service) visibleSet(ctx context.Context, viewer *Actor, authorID string
 	f, err := s.store.FollowBetween(ctx, viewer.ID, authorID)
 	switch {
 	case err == nil && f.State == FollowAccepted:
-		vis = append(vis, Private)
+		// Partners statuses are stored as followers-only rows; Visible then applies their
+		// partner list to each, with no query of its own.
+		vis = append(vis, Private, Partners)
 	case err != nil && !IsNotFound(err):
 		return nil, err
 	}

@@ -7,17 +7,18 @@ import (
 	"time"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/storage"
 )
 
 func ownerOf(t *testing.T, in *instance) *ap.Account {
 	t.Helper()
 	ctx := context.Background()
-	tok, err := in.svc.PrepareSetup(ctx)
+	tok, err := in.acc.PrepareSetup(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := in.svc.CompleteSetup(ctx, tok, ap.NewUser{Username: "owner", Email: "owner@" + in.name + ".example", Password: "correct horse battery"})
+	a, err := in.acc.CompleteSetup(ctx, tok, ap.NewUser{Username: "owner", Email: "owner@" + in.name + ".example", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,10 +45,10 @@ func TestReportForwardedAsFlag(t *testing.T) {
 		}
 
 		// Not forwarded: stays on a.test.
-		if _, err := a.svc.FileReport(ctx, alice, ap.ReportInput{TargetID: bobOnA.ID, Comment: "kept here"}); err != nil {
+		if _, err := a.mod.FileReport(ctx, alice, moderation.ReportInput{TargetID: bobOnA.ID, Comment: "kept here"}); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := a.svc.FileReport(ctx, alice, ap.ReportInput{TargetID: bobOnA.ID, StatusIDs: []string{onA.ID},
+		rep, err := a.mod.FileReport(ctx, alice, moderation.ReportInput{TargetID: bobOnA.ID, StatusIDs: []string{onA.ID},
 			Comment: "please look at this", Forward: true})
 		if err != nil {
 			t.Fatal(err)
@@ -57,7 +58,7 @@ func TestReportForwardedAsFlag(t *testing.T) {
 		}
 		c.settle(t)
 
-		queue, err := b.svc.Reports(ctx, bOwner, ap.ReportFilter{}, ap.Page{})
+		queue, err := b.mod.Reports(ctx, bOwner, moderation.ReportFilter{}, ap.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +101,7 @@ func TestDeletedAccountFederates(t *testing.T) {
 		alice := a.user(t, "alice", false)
 		bob := b.user(t, "bob", false)
 		aliceOnB := follow(t, c, b, bob, "alice", "a.test")
-		if err := a.svc.DeleteAccount(ctx, aOwner, alice.Actor.ID, "left the council"); err != nil {
+		if err := a.acc.DeleteAccount(ctx, aOwner, alice.Actor.ID, "left the council"); err != nil {
 			t.Fatal(err)
 		}
 		c.settle(t)
@@ -140,7 +141,7 @@ func TestExportImportRestoresFollows(t *testing.T) {
 			t.Fatal(err)
 		}
 		var csvOut strings.Builder
-		if err := a.svc.ExportFollowingCSV(ctx, alice, &csvOut); err != nil {
+		if err := a.acc.ExportFollowingCSV(ctx, alice, &csvOut); err != nil {
 			t.Fatal(err)
 		}
 		exported := csvOut.String()
@@ -149,7 +150,7 @@ func TestExportImportRestoresFollows(t *testing.T) {
 		}
 
 		moved := cc.user(t, "alice", false)
-		res, err := cc.svc.ImportFollowingCSV(ctx, moved, strings.NewReader(exported+"ghost@nowhere.test,true,false,\n"))
+		res, err := cc.acc.ImportFollowingCSV(ctx, moved, strings.NewReader(exported+"ghost@nowhere.test,true,false,\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +177,7 @@ func TestExportImportRestoresFollows(t *testing.T) {
 		if len(fs) != 2 {
 			t.Errorf("bob has %d followers, want 2 (alice on a.test and on c.test)", len(fs))
 		}
-		_, err = cc.svc.ImportFollowingCSV(ctx, moved, strings.NewReader("this is not\"a csv"))
+		_, err = cc.acc.ImportFollowingCSV(ctx, moved, strings.NewReader("this is not\"a csv"))
 		if ap.KindOf(err) != ap.Invalid {
 			t.Errorf("garbage import: %v", err)
 		}

@@ -15,7 +15,9 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation"
@@ -33,6 +35,8 @@ type instance struct {
 	svc   *ap.Service
 	fed   *federation.Federation
 	grp   *groups.Groups
+	acc   *accounts.Accounts
+	mod   *moderation.Moderation
 	srv   *httptest.Server
 	open  func() *httptest.Server // restarts the server on the same name
 }
@@ -103,6 +107,12 @@ func newClusterWith(t testing.TB, open func(testing.TB) *storage.Store, tune fun
 		r := mux.NewRouter()
 		fed.Routes(r)
 		in := &instance{name: name, store: store, svc: svc, fed: fed, grp: grp}
+		if in.acc, err = accounts.New(svc, store, log); err != nil {
+			t.Fatal(err)
+		}
+		if in.mod, err = moderation.New(svc, store, log); err != nil {
+			t.Fatal(err)
+		}
 		in.open = func() *httptest.Server {
 			srv := httptest.NewServer(r)
 			c.net.Set(name, srv.Listener.Addr().String())

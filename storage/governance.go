@@ -5,15 +5,16 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // PendingUsers lists users awaiting approval, newest first.
 func (s *Store) PendingUsers(ctx context.Context, p activitypub.Page) ([]*activitypub.User, error) {
-	return s.ListUsers(ctx, activitypub.UserFilter{Pending: true}, p)
+	return s.ListUsers(ctx, accounts.UserFilter{Pending: true}, p)
 }
 
 // ListUsers lists users, newest first by actor id, optionally only one role or only pending ones.
-func (s *Store) ListUsers(ctx context.Context, f activitypub.UserFilter, p activitypub.Page) ([]*activitypub.User, error) {
+func (s *Store) ListUsers(ctx context.Context, f accounts.UserFilter, p activitypub.Page) ([]*activitypub.User, error) {
 	k := pageBy("actor_id", p)
 	where, args := `WHERE 1 = 1`, []any{}
 	if f.Pending {
@@ -60,14 +61,14 @@ type inviteRow struct {
 
 const inviteCols = `id, code_hash, created_by, max_uses, uses, expires_at, created_at, revoked_at`
 
-func (r *inviteRow) invite() *activitypub.Invite {
-	return &activitypub.Invite{ID: r.ID, CodeHash: r.CodeHash, CreatedBy: r.CreatedBy,
+func (r *inviteRow) invite() *accounts.Invite {
+	return &accounts.Invite{ID: r.ID, CodeHash: r.CodeHash, CreatedBy: r.CreatedBy,
 		MaxUses: r.MaxUses, Uses: r.Uses, ExpiresAt: fromMSPtr(r.ExpiresAt),
 		CreatedAt: fromMS(r.CreatedAt), RevokedAt: fromMSPtr(r.RevokedAt)}
 }
 
 // CreateInvite stores an invitation by the hash of its code.
-func (s *Store) CreateInvite(ctx context.Context, inv *activitypub.Invite) error {
+func (s *Store) CreateInvite(ctx context.Context, inv *accounts.Invite) error {
 	_, err := s.named(ctx, `INSERT INTO invites (`+inviteCols+`) VALUES (:id, :code_hash,
 		:created_by, :max_uses, :uses, :expires_at, :created_at, :revoked_at)`, &inviteRow{
 		ID: inv.ID, CodeHash: inv.CodeHash, CreatedBy: inv.CreatedBy, MaxUses: inv.MaxUses,
@@ -77,7 +78,7 @@ func (s *Store) CreateInvite(ctx context.Context, inv *activitypub.Invite) error
 }
 
 // InviteByHash finds an invitation by the hash of its code.
-func (s *Store) InviteByHash(ctx context.Context, codeHash string) (*activitypub.Invite, error) {
+func (s *Store) InviteByHash(ctx context.Context, codeHash string) (*accounts.Invite, error) {
 	var r inviteRow
 	if err := s.get(ctx, &r, `SELECT `+inviteCols+` FROM invites WHERE code_hash = ?`, codeHash); err != nil {
 		return nil, mapErr("storage.InviteByHash", err, "invite")
@@ -114,13 +115,13 @@ func (s *Store) RevokeInvite(ctx context.Context, id string, at time.Time) error
 }
 
 // Invites lists the invitations one person made, newest first.
-func (s *Store) Invites(ctx context.Context, createdBy string) ([]*activitypub.Invite, error) {
+func (s *Store) Invites(ctx context.Context, createdBy string) ([]*accounts.Invite, error) {
 	var rows []inviteRow
 	if err := s.sel(ctx, &rows, `SELECT `+inviteCols+` FROM invites WHERE created_by = ?
 		ORDER BY id DESC LIMIT 1000`, createdBy); err != nil {
 		return nil, mapErr("storage.Invites", err)
 	}
-	out := make([]*activitypub.Invite, len(rows))
+	out := make([]*accounts.Invite, len(rows))
 	for i := range rows {
 		out[i] = rows[i].invite()
 	}
@@ -136,7 +137,7 @@ type accountTokenRow struct {
 }
 
 // CreateAccountToken stores a one-time token by its hash.
-func (s *Store) CreateAccountToken(ctx context.Context, t *activitypub.AccountToken) error {
+func (s *Store) CreateAccountToken(ctx context.Context, t *accounts.AccountToken) error {
 	_, err := s.named(ctx, `INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at,
 		created_at) VALUES (:token_hash, :user_id, :purpose, :expires_at, :created_at)`, &accountTokenRow{
 		Hash: t.Hash, UserID: t.UserID, Purpose: t.Purpose, ExpiresAt: ms(t.ExpiresAt), CreatedAt: ms(t.CreatedAt)})
@@ -144,14 +145,14 @@ func (s *Store) CreateAccountToken(ctx context.Context, t *activitypub.AccountTo
 }
 
 // TakeAccountToken deletes a token and returns it: of two callers only one gets it.
-func (s *Store) TakeAccountToken(ctx context.Context, hash, purpose string) (*activitypub.AccountToken, error) {
+func (s *Store) TakeAccountToken(ctx context.Context, hash, purpose string) (*accounts.AccountToken, error) {
 	var r accountTokenRow
 	err := s.getW(ctx, &r, `DELETE FROM account_tokens WHERE token_hash = ? AND purpose = ?
 		RETURNING token_hash, user_id, purpose, expires_at, created_at`, hash, purpose)
 	if err != nil {
 		return nil, mapErr("storage.TakeAccountToken", err, "token")
 	}
-	return &activitypub.AccountToken{Hash: r.Hash, UserID: r.UserID, Purpose: r.Purpose,
+	return &accounts.AccountToken{Hash: r.Hash, UserID: r.UserID, Purpose: r.Purpose,
 		ExpiresAt: fromMS(r.ExpiresAt), CreatedAt: fromMS(r.CreatedAt)}, nil
 }
 
@@ -169,18 +170,18 @@ type totpRow struct {
 }
 
 // TOTPByUser returns a user's authenticator enrolment.
-func (s *Store) TOTPByUser(ctx context.Context, userID string) (*activitypub.TOTPState, error) {
+func (s *Store) TOTPByUser(ctx context.Context, userID string) (*accounts.TOTPState, error) {
 	var r totpRow
 	if err := s.get(ctx, &r, `SELECT user_id, secret, enabled_at, last_step FROM user_totp
 		WHERE user_id = ?`, userID); err != nil {
 		return nil, mapErr("storage.TOTPByUser", err, "two-factor enrolment")
 	}
-	return &activitypub.TOTPState{UserID: r.UserID, Secret: r.Secret, EnabledAt: fromMSPtr(r.EnabledAt),
+	return &accounts.TOTPState{UserID: r.UserID, Secret: r.Secret, EnabledAt: fromMSPtr(r.EnabledAt),
 		LastStep: r.LastStep}, nil
 }
 
 // SetTOTP creates or replaces a user's enrolment.
-func (s *Store) SetTOTP(ctx context.Context, t *activitypub.TOTPState) error {
+func (s *Store) SetTOTP(ctx context.Context, t *accounts.TOTPState) error {
 	_, err := s.named(ctx, `INSERT INTO user_totp (user_id, secret, enabled_at, last_step)
 		VALUES (:user_id, :secret, :enabled_at, :last_step)
 		ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled_at = excluded.enabled_at,
@@ -256,7 +257,7 @@ type externalIdentityRow struct {
 }
 
 // ExternalIdentity finds the account linked to (issuer, subject).
-func (s *Store) ExternalIdentity(ctx context.Context, issuer, subject string) (*activitypub.ExternalIdentity, error) {
+func (s *Store) ExternalIdentity(ctx context.Context, issuer, subject string) (*accounts.ExternalIdentity, error) {
 	const op = "storage.ExternalIdentity"
 	var r externalIdentityRow
 	if err := s.get(ctx, &r, `SELECT issuer, subject, user_id, groups, created_at, last_login_at
@@ -267,12 +268,12 @@ func (s *Store) ExternalIdentity(ctx context.Context, issuer, subject string) (*
 	if err != nil {
 		return nil, mapErr(op, err)
 	}
-	return &activitypub.ExternalIdentity{Issuer: r.Issuer, Subject: r.Subject, UserID: r.UserID,
+	return &accounts.ExternalIdentity{Issuer: r.Issuer, Subject: r.Subject, UserID: r.UserID,
 		Groups: groups, CreatedAt: fromMS(r.CreatedAt), LastLoginAt: fromMS(r.LastLoginAt)}, nil
 }
 
 // CreateExternalIdentity links an account to a provider's subject.
-func (s *Store) CreateExternalIdentity(ctx context.Context, e *activitypub.ExternalIdentity) error {
+func (s *Store) CreateExternalIdentity(ctx context.Context, e *accounts.ExternalIdentity) error {
 	_, err := s.named(ctx, `INSERT INTO external_identities (issuer, subject, user_id, groups,
 		created_at, last_login_at) VALUES (:issuer, :subject, :user_id, :groups, :created_at,
 		:last_login_at)`, &externalIdentityRow{Issuer: e.Issuer, Subject: e.Subject, UserID: e.UserID,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 )
@@ -19,14 +20,14 @@ func TestGovernanceStore(t *testing.T) {
 
 		t.Run("invite uses are counted to the limit, atomically", func(t *testing.T) {
 			exp := f.now.Add(time.Hour)
-			inv := &activitypub.Invite{ID: "inv1", CodeHash: "h1", CreatedBy: a.ID, MaxUses: 2, ExpiresAt: &exp, CreatedAt: f.now}
+			inv := &accounts.Invite{ID: "inv1", CodeHash: "h1", CreatedBy: a.ID, MaxUses: 2, ExpiresAt: &exp, CreatedAt: f.now}
 			must(t, s.CreateInvite(ctx, inv))
 			must(t, s.UseInvite(ctx, "inv1", f.now))
 			must(t, s.UseInvite(ctx, "inv1", f.now))
 			if err := s.UseInvite(ctx, "inv1", f.now); !activitypub.IsNotFound(err) {
 				t.Errorf("third use: %v", err)
 			}
-			unlimited := &activitypub.Invite{ID: "inv2", CodeHash: "h2", CreatedBy: a.ID, ExpiresAt: &exp, CreatedAt: f.now}
+			unlimited := &accounts.Invite{ID: "inv2", CodeHash: "h2", CreatedBy: a.ID, ExpiresAt: &exp, CreatedAt: f.now}
 			must(t, s.CreateInvite(ctx, unlimited))
 			if err := s.UseInvite(ctx, "inv2", exp); !activitypub.IsNotFound(err) {
 				t.Errorf("use at expiry: %v", err)
@@ -43,7 +44,7 @@ func TestGovernanceStore(t *testing.T) {
 		})
 
 		t.Run("a TOTP step is accepted once", func(t *testing.T) {
-			must(t, s.SetTOTP(ctx, &activitypub.TOTPState{UserID: a.ID, Secret: "S", LastStep: 10}))
+			must(t, s.SetTOTP(ctx, &accounts.TOTPState{UserID: a.ID, Secret: "S", LastStep: 10}))
 			must(t, s.AdvanceTOTPStep(ctx, a.ID, 11))
 			for _, step := range []int64{11, 10} {
 				if err := s.AdvanceTOTPStep(ctx, a.ID, step); activitypub.KindOf(err) != activitypub.Conflict {
@@ -53,7 +54,7 @@ func TestGovernanceStore(t *testing.T) {
 		})
 
 		t.Run("one-time tokens are taken once", func(t *testing.T) {
-			must(t, s.CreateAccountToken(ctx, &activitypub.AccountToken{Hash: "t1", UserID: a.ID, Purpose: "reset", ExpiresAt: f.now, CreatedAt: f.now}))
+			must(t, s.CreateAccountToken(ctx, &accounts.AccountToken{Hash: "t1", UserID: a.ID, Purpose: "reset", ExpiresAt: f.now, CreatedAt: f.now}))
 			if _, err := s.TakeAccountToken(ctx, "t1", "confirm"); !activitypub.IsNotFound(err) {
 				t.Errorf("token taken for another purpose: %v", err)
 			}
@@ -64,8 +65,8 @@ func TestGovernanceStore(t *testing.T) {
 			if _, err := s.TakeAccountToken(ctx, "t1", "reset"); !activitypub.IsNotFound(err) {
 				t.Errorf("taken twice: %v", err)
 			}
-			must(t, s.CreateAccountToken(ctx, &activitypub.AccountToken{Hash: "old", UserID: a.ID, Purpose: "confirm", ExpiresAt: f.now, CreatedAt: f.now}))
-			must(t, s.CreateAccountToken(ctx, &activitypub.AccountToken{Hash: "new", UserID: a.ID, Purpose: "confirm", ExpiresAt: f.now.Add(time.Hour), CreatedAt: f.now}))
+			must(t, s.CreateAccountToken(ctx, &accounts.AccountToken{Hash: "old", UserID: a.ID, Purpose: "confirm", ExpiresAt: f.now, CreatedAt: f.now}))
+			must(t, s.CreateAccountToken(ctx, &accounts.AccountToken{Hash: "new", UserID: a.ID, Purpose: "confirm", ExpiresAt: f.now.Add(time.Hour), CreatedAt: f.now}))
 			if n, err := s.DeleteExpiredAccountTokens(ctx, f.now.Add(time.Minute)); err != nil || n != 1 {
 				t.Errorf("DeleteExpiredAccountTokens = %d, %v; want 1", n, err)
 			}

@@ -25,11 +25,35 @@ func groupSettingsToRow(g *groups.Settings) *groupSettingsRow {
 		Reach: string(g.Reach), CreatedAt: ms(g.CreatedAt), UpdatedAt: ms(g.UpdatedAt)}
 }
 
-// CreateGroupSettings stores the settings row of a new local group; its actor must exist.
+// CreateGroupSettings stores the settings row of a new local group; its actor must exist. The
+// new group is announced (TopicGroup), so other processes' indexes of local groups reload.
 func (s *Store) CreateGroupSettings(ctx context.Context, g *groups.Settings) error {
-	_, err := s.named(ctx, `INSERT INTO group_settings (`+groupSettingsCols+`) VALUES (:actor_id,
-		:rules, :membership, :reach, :created_at, :updated_at)`, groupSettingsToRow(g))
-	return mapErr("storage.CreateGroupSettings", err)
+	const op = "storage.CreateGroupSettings"
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.named(ctx, `INSERT INTO group_settings (`+groupSettingsCols+`) VALUES (:actor_id,
+			:rules, :membership, :reach, :created_at, :updated_at)`, groupSettingsToRow(g)); err != nil {
+			return mapErr(op, err)
+		}
+		return mapErr(op, s.announce(ctx, TopicGroup, g.ActorID))
+	})
+}
+
+// LocalGroupRefs lists the id and URI of every local group with settings, deleted or suspended
+// ones included (the relay decides what to do with those, as before it had an index).
+func (s *Store) LocalGroupRefs(ctx context.Context) ([]groups.Ref, error) {
+	var rows []struct {
+		ID  string `db:"id"`
+		URI string `db:"uri"`
+	}
+	if err := s.sel(ctx, &rows, `SELECT a.id, a.uri FROM group_settings g JOIN actors a ON a.id = g.actor_id
+		WHERE a.domain = ''`); err != nil {
+		return nil, mapErr("storage.LocalGroupRefs", err)
+	}
+	out := make([]groups.Ref, len(rows))
+	for i, r := range rows {
+		out[i] = groups.Ref{ID: r.ID, URI: r.URI}
+	}
+	return out, nil
 }
 
 // UpdateGroupSettings rewrites a group's settings.

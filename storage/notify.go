@@ -25,8 +25,10 @@ const (
 	TopicSetting = "setting"
 	// TopicActor: an actor's row (profile, keys, suspension) was written. Payload: its id.
 	TopicActor = "actor"
-	// TopicToken: an access token was revoked. Payload: its hash (activitypub.HashSecret).
+	// TopicToken: an access token was revoked. Payload: its hash (accounts.HashSecret).
 	TopicToken = "token"
+	// TopicGroup: a local group was created. Payload: its actor id.
+	TopicGroup = "group"
 )
 
 // MaxBusPayload bounds one message: PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.

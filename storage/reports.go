@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 )
 
 type reportRow struct {
@@ -78,7 +79,7 @@ func (s *Store) AdminActorIDs(ctx context.Context) ([]string, error) {
 var _ activitypub.ReportStore = (*Store)(nil)
 
 // ListReports lists open (or resolved) reports, newest first, paged by id.
-func (s *Store) ListReports(ctx context.Context, f activitypub.ReportFilter, p activitypub.Page) ([]*activitypub.Report, error) {
+func (s *Store) ListReports(ctx context.Context, f moderation.ReportFilter, p activitypub.Page) ([]*activitypub.Report, error) {
 	const op = "storage.ListReports"
 	k := pageBy("id", p)
 	where, args := `WHERE resolved_at IS NULL`, []any{}

@@ -62,7 +62,7 @@ func statusToRow(st *activitypub.Status) *statusRow {
 		ID: st.ID, URI: st.URI, URL: st.URL, ActorID: st.ActorID, InReplyToID: nullStr(st.InReplyToID),
 		InReplyToURI: st.InReplyToURI, InReplyToActorID: nullStr(st.InReplyToActorID),
 		ReblogOfID: nullStr(st.ReblogOfID), ContextURI: st.ContextURI, ObjectType: objectType,
-		Kind: string(kind), Visibility: string(st.Visibility), Local: st.Local, Title: st.Title,
+		Kind: string(kind), Visibility: rowVisibility(st.Visibility), Local: st.Local, Title: st.Title,
 		Content: st.Content, Source: st.Source, Format: string(st.Format), SpoilerText: st.SpoilerText,
 		Sensitive: st.Sensitive, Language: st.Language, GroupID: nullStr(st.GroupID),
 		AcceptedAnswerID: nullStr(st.AcceptedAnswerID), RepliesCount: st.RepliesCount,
@@ -116,6 +116,7 @@ func (s *Store) UpdateStatus(ctx context.Context, st *activitypub.Status) error 
 		for _, q := range []string{
 			`DELETE FROM mentions WHERE status_id = ?`,
 			`DELETE FROM status_tags WHERE status_id = ?`,
+			`DELETE FROM status_partners WHERE status_id = ?`,
 			`UPDATE media_attachments SET status_id = NULL WHERE status_id = ?`,
 		} {
 			if _, err := s.exec(ctx, q, st.ID); err != nil {
@@ -171,7 +172,7 @@ func (s *Store) writeRelations(ctx context.Context, op string, st *activitypub.S
 			return activitypub.E(op, activitypub.Invalid, fmt.Sprintf("media attachment %s not found", a.ID))
 		}
 	}
-	return nil
+	return s.writePartners(ctx, op, st)
 }
 
 func (s *Store) insertAttachment(ctx context.Context, st *activitypub.Status, a activitypub.Attachment, pos int) (int64, error) {
@@ -199,6 +200,9 @@ func (s *Store) statuses(ctx context.Context, op, query string, args ...any) ([]
 		return nil, mapErr(op, err)
 	}
 	if err := s.loadRelations(ctx, out); err != nil {
+		return nil, mapErr(op, err)
+	}
+	if err := s.loadPartners(ctx, out); err != nil {
 		return nil, mapErr(op, err)
 	}
 	return out, nil

@@ -133,6 +133,7 @@ func (s *Store) cacheFor(ctx context.Context, write bool) (*stmtCache, *sqlx.Tx)
 }
 
 func (s *Store) cachedGet(ctx context.Context, write bool, dest any, query string, args []any) error {
+	s.statements.Add(1)
 	q := s.bind(query)
 	c, tx := s.cacheFor(ctx, write)
 	if st := c.stmt(ctx, q, len(args), tx == nil); st != nil {
@@ -148,6 +149,7 @@ func (s *Store) cachedGet(ctx context.Context, write bool, dest any, query strin
 }
 
 func (s *Store) cachedSelect(ctx context.Context, write bool, dest any, query string, args []any) error {
+	s.statements.Add(1)
 	q := s.bind(query)
 	c, tx := s.cacheFor(ctx, write)
 	if st := c.stmt(ctx, q, len(args), tx == nil); st != nil {
@@ -163,6 +165,7 @@ func (s *Store) cachedSelect(ctx context.Context, write bool, dest any, query st
 }
 
 func (s *Store) cachedExec(ctx context.Context, query string, args []any) (sql.Result, error) {
+	s.statements.Add(1)
 	q := s.bind(query)
 	c, tx := s.cacheFor(ctx, true)
 	if st := c.stmt(ctx, q, len(args), tx == nil); st != nil {
@@ -178,6 +181,7 @@ func (s *Store) cachedExec(ctx context.Context, query string, args []any) (sql.R
 }
 
 func (s *Store) cachedNamed(ctx context.Context, query string, arg any) (sql.Result, error) {
+	s.statements.Add(1)
 	c, tx := s.cacheFor(ctx, true)
 	if st := c.namedStmt(ctx, query, tx == nil); st != nil {
 		if tx != nil {
@@ -194,6 +198,7 @@ func (s *Store) cachedNamed(ctx context.Context, query string, arg any) (sql.Res
 // cachedQuery runs a read through the cache and returns its rows, for the hot paths that scan
 // columns by hand instead of through sqlx's reflection (see scanStatuses).
 func (s *Store) cachedQuery(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+	s.statements.Add(1)
 	q := s.bind(query)
 	c, tx := s.cacheFor(ctx, false)
 	if st := c.stmt(ctx, q, len(args), tx == nil); st != nil {

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -65,7 +66,15 @@ type Store struct {
 	// dsn and channel are PostgreSQL's: the URL a Bus listens with and the NOTIFY channel of
 	// this schema (notify.go). Empty for SQLite.
 	dsn, channel string
+
+	// statements counts what the get/sel/exec family ran (Statements).
+	statements atomic.Int64
 }
+
+// Statements reports how many SQL statements the store's methods have run since Open (not
+// counting BEGIN, COMMIT and savepoints), for the metrics and for benchmarks and tests that
+// hold a use case to a number of queries.
+func (s *Store) Statements() int64 { return s.statements.Load() }
 
 // withCaches gives s its statement caches once its pools are set.
 func (s *Store) withCaches() *Store {

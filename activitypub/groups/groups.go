@@ -23,6 +23,7 @@ type Groups struct {
 	svc   *ap.Service
 	store Store
 	log   *slog.Logger
+	index *index // the local groups, for relaying (index.go)
 }
 
 // New returns the groups area over the kernel service and a store, and has the service tell it
@@ -36,6 +37,7 @@ func New(svc *ap.Service, store Store, log *slog.Logger) (*Groups, error) {
 		log = slog.Default()
 	}
 	g := &Groups{svc: svc, store: store, log: log}
+	g.index = newIndex(store.LocalGroupRefs)
 	svc.OnLocalPost(g.LocalPosted)
 	svc.OnLocalDelete(g.localDeleted)
 	svc.OnLocalEdit(g.localEdited)
@@ -127,6 +129,7 @@ func (g *Groups) Create(ctx context.Context, owner *ap.Account, in Input) (*Grou
 	if err != nil {
 		return nil, ap.Wrap(op, err)
 	}
+	g.index.invalidate()
 	g.log.InfoContext(ctx, "group created", "handle", actor.Username, "membership", in.Membership, "reach", in.Reach)
 	return &Group{Actor: *actor, Settings: *set}, nil
 }

@@ -105,6 +105,8 @@ type Store interface {
 	LocalGroups(ctx context.Context, query string, p ap.Page) ([]*ap.Actor, error)
 	// RemoteGroups lists groups seen on other servers, for the directory.
 	RemoteGroups(ctx context.Context, query string, p ap.Page) ([]*ap.Actor, error)
+	// LocalGroupRefs lists every local group that has settings, deleted and suspended ones too.
+	LocalGroupRefs(ctx context.Context) ([]Ref, error)
 
 	SetGroupRole(ctx context.Context, r *RoleHolder) error
 	DeleteGroupRole(ctx context.Context, groupID, actorID string) error

@@ -41,7 +41,16 @@ func (g *Groups) Relay(ctx context.Context, author *ap.Actor, createURI string, 
 }
 
 // targets finds the local groups among the addressed ids, and the group of the parent post.
+// Only the ids the index knows as local groups are loaded: a post names several local actors
+// that are not groups (its addressee, followers collections), on every incoming Create.
 func (g *Groups) targets(ctx context.Context, st *ap.Status, to Addressed) ([]*Group, error) {
+	groupURIs, groupIDs, err := g.index.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(groupURIs) == 0 {
+		return nil, nil
+	}
 	seen := map[string]bool{}
 	var out []*Group
 	add := func(a *ap.Actor) error {
@@ -60,10 +69,12 @@ func (g *Groups) targets(ctx context.Context, st *ap.Status, to Addressed) ([]*G
 	for _, m := range st.Mentions {
 		uris = append(uris, m.URI)
 	}
+	looked := map[string]bool{}
 	for _, uri := range uris {
-		if len(seen) >= 20 || !g.svc.IsLocalURI(uri) {
+		if len(seen) >= 20 || looked[uri] || !groupURIs[uri] || !g.svc.IsLocalURI(uri) {
 			continue
 		}
+		looked[uri] = true
 		a, err := g.store.ActorByURI(ctx, uri)
 		if ap.IsNotFound(err) {
 			continue
@@ -80,7 +91,7 @@ func (g *Groups) targets(ctx context.Context, st *ap.Status, to Addressed) ([]*G
 		if err != nil && !ap.IsNotFound(err) {
 			return nil, err
 		}
-		if parent != nil && parent.GroupID != "" {
+		if parent != nil && groupIDs[parent.GroupID] && !seen[parent.GroupID] {
 			a, err := g.store.ActorByID(ctx, parent.GroupID)
 			if err != nil && !ap.IsNotFound(err) {
 				return nil, err

@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // Options configures a Sender.
@@ -47,7 +47,7 @@ type Sender struct {
 	tls      *tls.Config
 }
 
-var _ activitypub.Mailer = (*Sender)(nil)
+var _ accounts.Mailer = (*Sender)(nil)
 
 // New checks the options and returns a Sender.
 func New(o Options) (*Sender, error) {
@@ -100,7 +100,7 @@ func New(o Options) (*Sender, error) {
 }
 
 // Send delivers one message and returns once the server accepted it.
-func (s *Sender) Send(ctx context.Context, m activitypub.Mail) error {
+func (s *Sender) Send(ctx context.Context, m accounts.Mail) error {
 	to, err := mail.ParseAddress(m.To)
 	if err != nil {
 		return fmt.Errorf("mail: recipient %q: %w", m.To, err)

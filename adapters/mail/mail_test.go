@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/mail"
 	"github.com/guildhall/guildhall/adapters/mail/mailtest"
 )
@@ -23,7 +23,7 @@ func TestSendReachesARealSMTPServer(t *testing.T) {
 			}
 			text := "Hello Zoë,\n\nopen https://council.test/auth/confirm?token=abc_DEF-123&x=1 to confirm. " +
 				strings.Repeat("long line ", 20) + "\n"
-			err = s.Send(context.Background(), activitypub.Mail{To: "zoe@council.test", Subject: "Confirm — now", Text: text})
+			err = s.Send(context.Background(), accounts.Mail{To: "zoe@council.test", Subject: "Confirm — now", Text: text})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,14 +54,14 @@ func TestSendRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Send(context.Background(), activitypub.Mail{To: "a@council.test", Subject: "x", Text: "x"}); err == nil {
+	if err := s.Send(context.Background(), accounts.Mail{To: "a@council.test", Subject: "x", Text: "x"}); err == nil {
 		t.Error("wrong SMTP password: sent anyway")
 	}
 	good, _ := mail.New(mail.Options{URL: srv.URL, From: "noreply@council.test"})
-	if err := good.Send(context.Background(), activitypub.Mail{To: "a@council.test", Subject: "x\r\nBcc: evil@x.test", Text: "x"}); err == nil {
+	if err := good.Send(context.Background(), accounts.Mail{To: "a@council.test", Subject: "x\r\nBcc: evil@x.test", Text: "x"}); err == nil {
 		t.Error("a subject with a line break (header injection) was sent")
 	}
-	if err := good.Send(context.Background(), activitypub.Mail{To: "a@council.test\r\nBcc: evil@x.test", Subject: "x", Text: "x"}); err == nil {
+	if err := good.Send(context.Background(), accounts.Mail{To: "a@council.test\r\nBcc: evil@x.test", Subject: "x", Text: "x"}); err == nil {
 		t.Error("a recipient with a line break was sent")
 	}
 	if srv.Count() != 0 {

@@ -11,9 +11,8 @@ import (
 	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"golang.org/x/oauth2"
-
-	"github.com/guildhall/guildhall/activitypub"
 )
 
 // Options configures a Client.
@@ -86,41 +85,41 @@ func (c *Client) AuthURL(state, nonce, verifier string) string {
 var ErrRefused = errors.New("sign-in refused")
 
 // Exchange trades the callback's code for tokens and returns the verified identity.
-func (c *Client) Exchange(ctx context.Context, code, nonce, verifier string) (activitypub.ExternalLogin, error) {
+func (c *Client) Exchange(ctx context.Context, code, nonce, verifier string) (accounts.ExternalLogin, error) {
 	ctx = gooidc.ClientContext(ctx, c.http)
 	tok, err := c.oauth.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return activitypub.ExternalLogin{}, fmt.Errorf("oidc: %w: code exchange: %w", ErrRefused, err)
+		return accounts.ExternalLogin{}, fmt.Errorf("oidc: %w: code exchange: %w", ErrRefused, err)
 	}
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok || raw == "" {
-		return activitypub.ExternalLogin{}, fmt.Errorf("oidc: %w: the provider sent no ID token", ErrRefused)
+		return accounts.ExternalLogin{}, fmt.Errorf("oidc: %w: the provider sent no ID token", ErrRefused)
 	}
 	return c.Verify(ctx, raw, nonce)
 }
 
 // Verify checks a raw ID token (signature, issuer, audience, expiry) and that it carries the
 // nonce this browser was given, and reads the identity from it.
-func (c *Client) Verify(ctx context.Context, raw, nonce string) (activitypub.ExternalLogin, error) {
+func (c *Client) Verify(ctx context.Context, raw, nonce string) (accounts.ExternalLogin, error) {
 	ctx = gooidc.ClientContext(ctx, c.http)
 	idt, err := c.verifier.Verify(ctx, raw)
 	if err != nil {
-		return activitypub.ExternalLogin{}, fmt.Errorf("oidc: %w: %w", ErrRefused, err)
+		return accounts.ExternalLogin{}, fmt.Errorf("oidc: %w: %w", ErrRefused, err)
 	}
 	if nonce == "" || idt.Nonce != nonce {
-		return activitypub.ExternalLogin{}, fmt.Errorf("oidc: %w: the ID token's nonce does not match this sign-in", ErrRefused)
+		return accounts.ExternalLogin{}, fmt.Errorf("oidc: %w: the ID token's nonce does not match this sign-in", ErrRefused)
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
-		return activitypub.ExternalLogin{}, fmt.Errorf("oidc: %w: claims: %w", ErrRefused, err)
+		return accounts.ExternalLogin{}, fmt.Errorf("oidc: %w: claims: %w", ErrRefused, err)
 	}
-	in := activitypub.ExternalLogin{Issuer: idt.Issuer, Subject: idt.Subject,
+	in := accounts.ExternalLogin{Issuer: idt.Issuer, Subject: idt.Subject,
 		Email: str(claims["email"]), PreferredUsername: str(claims["preferred_username"]), Name: str(claims["name"])}
 	if v, ok := claims["email_verified"].(bool); ok && !v {
-		return activitypub.ExternalLogin{}, fmt.Errorf("oidc: %w: the provider says this email address is not verified", ErrRefused)
+		return accounts.ExternalLogin{}, fmt.Errorf("oidc: %w: the provider says this email address is not verified", ErrRefused)
 	}
 	if in.Email == "" {
-		return activitypub.ExternalLogin{}, fmt.Errorf("oidc: %w: the ID token has no email claim (ask for the email scope)", ErrRefused)
+		return accounts.ExternalLogin{}, fmt.Errorf("oidc: %w: the ID token has no email claim (ask for the email scope)", ErrRefused)
 	}
 	switch g := claims[c.o.GroupsClaim].(type) {
 	case []any:

@@ -7,10 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
-
-	"github.com/guildhall/guildhall/activitypub"
 )
 
 const period = 30
@@ -20,7 +19,7 @@ var opts = totp.ValidateOpts{Period: period, Digits: otp.DigitsSix, Algorithm: o
 // TOTP is stateless; the domain keeps each secret and the last step used.
 type TOTP struct{}
 
-var _ activitypub.TOTP = TOTP{}
+var _ accounts.TOTP = TOTP{}
 
 // NewSecret makes a 160-bit secret and its otpauth:// URL.
 func (TOTP) NewSecret(issuer, account string) (string, string, error) {

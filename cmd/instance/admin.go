@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 func cmdMigrate(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
@@ -117,7 +118,7 @@ func cmdToken(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if *username == "" {
 		return usageError{"--username is required"}
 	}
-	scopes, err := activitypub.ParseScopes(*rawScopes)
+	scopes, err := accounts.ParseScopes(*rawScopes)
 	if err != nil {
 		return describe(err)
 	}
@@ -133,7 +134,7 @@ func cmdToken(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		}
 		return err
 	}
-	secret, _, err := inst.Service.IssueToken(ctx, acct.User.ActorID, "", scopes)
+	secret, _, err := inst.Accounts.IssueToken(ctx, acct.User.ActorID, "", scopes)
 	if err != nil {
 		return describe(err)
 	}

@@ -43,6 +43,7 @@ func TestMetricsArePrometheusText(t *testing.T) {
 		"guildhall_http_requests_total":           dto.MetricType_COUNTER,
 		"guildhall_http_request_duration_seconds": dto.MetricType_HISTOGRAM,
 		"guildhall_db_open_connections":           dto.MetricType_GAUGE,
+		"guildhall_db_statements_total":           dto.MetricType_COUNTER,
 		"go_goroutines":                           dto.MetricType_GAUGE,
 	} {
 		mf, ok := families[name]

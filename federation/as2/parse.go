@@ -122,6 +122,7 @@ type ParsedObject struct {
 	Language     string
 	Context      string // FEP-7888 context, else OStatus conversation
 	QuoteURL     string
+	Partners     []string // Guildhall's partner list of a partner-only post, raw (bounded)
 	Tags         []ParsedTag
 	Attachments  []ParsedAttachment
 	// Guildhall terms (questions.go): "question" for a question; its accepted answer's id.

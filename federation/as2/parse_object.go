@@ -81,6 +81,7 @@ func parseObject(t vocab.Type, raw map[string]any) (*ParsedObject, error) {
 	if o.Context == "" {
 		o.Context = rawString(raw, "conversation")
 	}
+	o.Partners = rawPartners(raw)
 	for _, k := range []string{"quoteUrl", "_misskey_quote", "quoteUri", "quote"} {
 		if q := rawString(raw, k); q != "" {
 			o.QuoteURL = q

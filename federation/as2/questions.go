@@ -28,6 +28,7 @@ func ContextDocument() map[string]any {
 			"guildhall":      NSGuildhall,
 			"postKind":       "guildhall:postKind",
 			"acceptedAnswer": map[string]any{"@id": "schema:acceptedAnswer", "@type": "@id"},
+			"partners":       map[string]any{"@id": "guildhall:partners", "@container": "@set"},
 		},
 	}
 }

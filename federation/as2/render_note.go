@@ -144,6 +144,9 @@ func (r Renderer) Note(st *ap.Status, author *ap.Actor, aud Audience) (map[strin
 	if aud.Group != "" {
 		m["audience"] = aud.Group
 	}
+	if st.Visibility == ap.Partners && len(st.Partners) > 0 {
+		m["partners"] = anyStrings(st.Partners)
+	}
 	tags := arrayOf(m["tag"])
 	for _, tag := range st.Tags {
 		tags = append(tags, map[string]any{"type": TypeHashtag, "href": r.hashtagHref(tag), "name": "#" + tag})

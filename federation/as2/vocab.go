@@ -93,6 +93,8 @@ func Context() []any {
 			"atomUri":                   "ostatus:atomUri",
 			"inReplyToAtomUri":          "ostatus:inReplyToAtomUri",
 			"conversation":              "ostatus:conversation",
+			"guildhall":                 NSGuildhall,
+			"partners":                  map[string]any{"@id": "guildhall:partners", "@container": "@set"},
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -129,6 +130,13 @@ func (h *Handler) note(r *http.Request, st *ap.Status, author *ap.Actor) (map[st
 		}
 	}
 	aud := as2.Addressing(st, author, parent)
+	if st.Visibility == ap.Partners {
+		to, err := h.partnerAudience(r, st, parent)
+		if err != nil {
+			return nil, err
+		}
+		aud = as2.Audience{To: to}
+	}
 	aud.Group = groupURI(r.Context(), h.store, st)
 	note, err := h.render.Note(st, author, aud)
 	if err != nil {
@@ -140,6 +148,37 @@ func (h *Handler) note(r *http.Request, st *ap.Status, author *ap.Actor) (map[st
 		}
 	}
 	return note, nil
+}
+
+// partnerAudience is the addressing of a partner-only status as served: to a fetcher on a
+// partner instance, its own part only (as it was delivered there), so partners do not learn each
+// other's followers. lookupStatus has already refused everyone else.
+func (h *Handler) partnerAudience(r *http.Request, st *ap.Status, parent string) ([]string, error) {
+	ctx := r.Context()
+	byHost, err := h.svc.PartnerAudience(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	v, err := h.viewer(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	viewerHost := ""
+	if v.Actor != nil && !v.Actor.Local() {
+		viewerHost, _ = ap.NormalizeHost(v.Actor.Domain)
+	}
+	var to []string
+	for host, uris := range byHost {
+		if viewerHost == "" || host == viewerHost {
+			to = append(to, uris...)
+		}
+	}
+	if parent != "" && ap.PartnerHost(as2.Host(parent), st.Partners) && !slices.Contains(to, parent) &&
+		(viewerHost == "" || as2.SameOrigin(parent, v.Actor.URI)) {
+		to = append(to, parent)
+	}
+	slices.Sort(to)
+	return to, nil
 }
 
 // groupURI is the id of the group a status was posted to, "" for none (or one since deleted).

@@ -27,6 +27,7 @@ func BenchmarkInboxCreateNote(b *testing.B) {
 		e.expect(http.StatusAccepted, "/users/alice/inbox", bob, follow(bob, bob.ID+"#follows/1", alice.Actor.URI))
 		b.ReportAllocs()
 		b.ResetTimer()
+		q0 := s.Statements()
 		for i := 0; b.Loop(); i++ {
 			n := note(fmt.Sprintf("%s/statuses/b%d", bob.ID, i), bob.ID, "<p>Bench <b>note</b></p>", []string{public}, []string{bob.ID + "/followers"}, nil)
 			raw := must(jsonMarshal(create(bob, n)))
@@ -46,6 +47,7 @@ func BenchmarkInboxCreateNote(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "activities/s")
+		b.ReportMetric(float64(s.Statements()-q0)/float64(b.N), "statements/op")
 	})
 }
 

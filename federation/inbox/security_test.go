@@ -17,8 +17,9 @@ import (
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 
-	"github.com/gorilla/mux"
 	"net/http/httptest"
+
+	"github.com/gorilla/mux"
 )
 
 // Each refusal from security.md A/B that concerns the inbox: the status code, and nothing stored.

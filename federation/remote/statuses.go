@@ -93,6 +93,11 @@ func (d *Dereferencer) StatusFromObject(o *as2.ParsedObject, author *ap.Actor) *
 	if st.URL == "" {
 		st.URL = o.ID
 	}
+	if st.Visibility == ap.Direct && len(o.Partners) > 0 {
+		// A Guildhall partner-only post: addressed to some of our users by name, and to be kept
+		// from the rest of them too. The domain cleans the list.
+		st.Visibility, st.Partners = ap.Partners, o.Partners
+	}
 	if o.PostKind == as2.PostKindQuestion && o.InReplyTo == "" && st.Title != "" {
 		// A Guildhall question: a Note whose name is its title.
 		st.Kind, st.AcceptedAnswerURI = ap.KindQuestion, o.AcceptedAnswer

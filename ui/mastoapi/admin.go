@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 )
 
 // governanceRoutes are sign-up, reports and the Mastodon admin API (accounts queue, actions,
@@ -51,14 +53,14 @@ func (h *Handler) registerAccount(w http.ResponseWriter, r *http.Request, c *cal
 	if c.p.has("agreement") && !c.p.boolean("agreement") {
 		return errStatus(http.StatusUnprocessableEntity, "You must agree to the server rules")
 	}
-	res, err := h.svc.Register(r.Context(), activitypub.SignUp{
+	res, err := h.accounts.Register(r.Context(), accounts.SignUp{
 		Username: c.p.str("username"), Email: c.p.str("email"), Password: c.p.str("password"),
 		Reason: c.p.str("reason"), InviteCode: c.p.str("invite_code"), Locale: c.p.str("locale"),
 	})
 	if err != nil {
 		return err
 	}
-	tok, t, err := h.svc.IssueToken(r.Context(), res.Account.Actor.ID, c.token.AppID, c.token.Scopes)
+	tok, t, err := h.accounts.IssueToken(r.Context(), res.Account.Actor.ID, c.token.AppID, c.token.Scopes)
 	if err != nil {
 		return err
 	}
@@ -101,14 +103,14 @@ func (h *Handler) presentAdminAccount(a *activitypub.Account) adminAccount {
 }
 
 func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request, c *call) error {
-	f := activitypub.UserFilter{Pending: c.p.boolean("pending") || c.p.str("status") == "pending"}
+	f := accounts.UserFilter{Pending: c.p.boolean("pending") || c.p.str("status") == "pending"}
 	if role := c.p.str("role_ids"); role != "" {
 		f.Role = activitypub.Role(role)
 	}
 	if c.p.boolean("remote") || c.p.str("origin") == "remote" {
 		return ok(w, []adminAccount{}) // only local accounts are administered here
 	}
-	accts, err := h.svc.ListAccounts(r.Context(), c.account, f, page(c.p, 100, 200))
+	accts, err := h.accounts.ListAccounts(r.Context(), c.account, f, page(c.p, 100, 200))
 	if err != nil {
 		return err
 	}
@@ -124,7 +126,7 @@ func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request, c *call)
 
 func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request, c *call) error {
 	// Listing rights are the test of reading rights: moderators may read, members may not.
-	if _, err := h.svc.ListAccounts(r.Context(), c.account, activitypub.UserFilter{}, activitypub.Page{Limit: 1}); err != nil {
+	if _, err := h.accounts.ListAccounts(r.Context(), c.account, accounts.UserFilter{}, activitypub.Page{Limit: 1}); err != nil {
 		return err
 	}
 	a, err := h.svc.AccountByActorID(r.Context(), pathID(r))
@@ -135,7 +137,7 @@ func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request, c *call) 
 }
 
 func (h *Handler) adminApprove(w http.ResponseWriter, r *http.Request, c *call) error {
-	a, err := h.svc.ApproveAccount(r.Context(), c.account, pathID(r), c.p.str("text"))
+	a, err := h.accounts.ApproveAccount(r.Context(), c.account, pathID(r), c.p.str("text"))
 	if err != nil {
 		return err
 	}
@@ -147,7 +149,7 @@ func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	if err := h.svc.RejectAccount(r.Context(), c.account, a.Actor.ID, c.p.str("text")); err != nil {
+	if err := h.accounts.RejectAccount(r.Context(), c.account, a.Actor.ID, c.p.str("text")); err != nil {
 		return err
 	}
 	return ok(w, h.presentAdminAccount(a))
@@ -158,7 +160,7 @@ func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request, c *call) e
 func (h *Handler) adminAction(w http.ResponseWriter, r *http.Request, c *call) error {
 	switch c.p.str("type") {
 	case "suspend", "disable":
-		if _, err := h.svc.SuspendAccount(r.Context(), c.account, pathID(r), c.p.str("text")); err != nil {
+		if _, err := h.accounts.SuspendAccount(r.Context(), c.account, pathID(r), c.p.str("text")); err != nil {
 			return err
 		}
 		h.auth.forgetUser(pathID(r))
@@ -167,7 +169,7 @@ func (h *Handler) adminAction(w http.ResponseWriter, r *http.Request, c *call) e
 		return errStatus(http.StatusUnprocessableEntity, "type must be suspend, disable or none")
 	}
 	if id := c.p.str("report_id"); id != "" {
-		if _, err := h.svc.ResolveReport(r.Context(), c.account, id, c.p.str("text")); err != nil {
+		if _, err := h.moderation.ResolveReport(r.Context(), c.account, id, c.p.str("text")); err != nil {
 			return err
 		}
 	}
@@ -175,7 +177,7 @@ func (h *Handler) adminAction(w http.ResponseWriter, r *http.Request, c *call) e
 }
 
 func (h *Handler) adminUnsuspend(w http.ResponseWriter, r *http.Request, c *call) error {
-	a, err := h.svc.UnsuspendAccount(r.Context(), c.account, pathID(r), c.p.str("text"))
+	a, err := h.accounts.UnsuspendAccount(r.Context(), c.account, pathID(r), c.p.str("text"))
 	if err != nil {
 		return err
 	}
@@ -187,7 +189,7 @@ func (h *Handler) adminDelete(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	if err := h.svc.DeleteAccount(r.Context(), c.account, a.Actor.ID, c.p.str("text")); err != nil {
+	if err := h.accounts.DeleteAccount(r.Context(), c.account, a.Actor.ID, c.p.str("text")); err != nil {
 		return err
 	}
 	h.auth.forgetUser(a.Actor.ID)
@@ -195,7 +197,7 @@ func (h *Handler) adminDelete(w http.ResponseWriter, r *http.Request, c *call) e
 }
 
 func (h *Handler) fileReport(w http.ResponseWriter, r *http.Request, c *call) error {
-	rep, err := h.svc.FileReport(r.Context(), c.account, activitypub.ReportInput{
+	rep, err := h.moderation.FileReport(r.Context(), c.account, moderation.ReportInput{
 		TargetID: c.p.str("account_id"), StatusIDs: c.p.strs("status_ids"), Comment: c.p.str("comment"),
 		Forward: c.p.boolean("forward"),
 	})
@@ -226,7 +228,7 @@ func (h *Handler) presentReport(r *http.Request, rep *activitypub.Report) map[st
 }
 
 func (h *Handler) adminReports(w http.ResponseWriter, r *http.Request, c *call) error {
-	reps, err := h.svc.Reports(r.Context(), c.account, activitypub.ReportFilter{
+	reps, err := h.moderation.Reports(r.Context(), c.account, moderation.ReportFilter{
 		Resolved: c.p.boolean("resolved"), TargetID: c.p.str("target_account_id")}, page(c.p, 100, 200))
 	if err != nil {
 		return err
@@ -242,7 +244,7 @@ func (h *Handler) adminReports(w http.ResponseWriter, r *http.Request, c *call) 
 }
 
 func (h *Handler) adminReport(w http.ResponseWriter, r *http.Request, c *call) error {
-	rep, err := h.svc.Report(r.Context(), c.account, pathID(r))
+	rep, err := h.moderation.Report(r.Context(), c.account, pathID(r))
 	if err != nil {
 		return err
 	}
@@ -250,7 +252,7 @@ func (h *Handler) adminReport(w http.ResponseWriter, r *http.Request, c *call) e
 }
 
 func (h *Handler) adminResolveReport(w http.ResponseWriter, r *http.Request, c *call) error {
-	rep, err := h.svc.ResolveReport(r.Context(), c.account, pathID(r), c.p.str("text"))
+	rep, err := h.moderation.ResolveReport(r.Context(), c.account, pathID(r), c.p.str("text"))
 	if err != nil {
 		return err
 	}
@@ -258,7 +260,7 @@ func (h *Handler) adminResolveReport(w http.ResponseWriter, r *http.Request, c *
 }
 
 func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request, c *call) error {
-	entries, err := h.svc.AuditLog(r.Context(), c.account, page(c.p, 100, 500))
+	entries, err := h.moderation.AuditLog(r.Context(), c.account, page(c.p, 100, 500))
 	if err != nil {
 		return err
 	}
@@ -276,26 +278,26 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request, c *call) erro
 
 func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request, c *call) error {
 	// Checked before the first byte, so a refusal is still a JSON error.
-	if _, err := h.svc.AuditLog(r.Context(), c.account, activitypub.Page{Limit: 1}); err != nil {
+	if _, err := h.moderation.AuditLog(r.Context(), c.account, activitypub.Page{Limit: 1}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-`+h.svc.Now().Format("2006-01-02")+`.csv"`)
-	return h.svc.ExportAuditCSV(r.Context(), c.account, w)
+	return h.moderation.ExportAuditCSV(r.Context(), c.account, w)
 }
 
 func (h *Handler) registrationPolicy(w http.ResponseWriter, r *http.Request, c *call) error {
-	if _, err := h.svc.AuditLog(r.Context(), c.account, activitypub.Page{Limit: 1}); err != nil {
+	if _, err := h.moderation.AuditLog(r.Context(), c.account, activitypub.Page{Limit: 1}); err != nil {
 		return err
 	}
-	p, err := h.svc.RegistrationPolicy(r.Context())
+	p, err := h.accounts.RegistrationPolicy(r.Context())
 	if err != nil {
 		return err
 	}
 	return ok(w, presentPolicy(p))
 }
 
-func presentPolicy(p activitypub.RegistrationPolicy) map[string]any {
+func presentPolicy(p accounts.RegistrationPolicy) map[string]any {
 	domains := p.Domains
 	if domains == nil {
 		domains = []string{}
@@ -304,39 +306,39 @@ func presentPolicy(p activitypub.RegistrationPolicy) map[string]any {
 }
 
 func (h *Handler) setRegistrationPolicy(w http.ResponseWriter, r *http.Request, c *call) error {
-	p := activitypub.RegistrationPolicy{Mode: activitypub.RegistrationMode(c.p.str("mode")),
+	p := accounts.RegistrationPolicy{Mode: accounts.RegistrationMode(c.p.str("mode")),
 		Domains: c.p.strs("domains"), StaffNeedTOTP: c.p.boolean("staff_need_2fa")}
-	if err := h.svc.SetRegistrationPolicy(r.Context(), c.account, p, c.p.str("reason")); err != nil {
+	if err := h.accounts.SetRegistrationPolicy(r.Context(), c.account, p, c.p.str("reason")); err != nil {
 		return err
 	}
 	return ok(w, presentPolicy(p))
 }
 
 func (h *Handler) createInvite(w http.ResponseWriter, r *http.Request, c *call) error {
-	code, inv, err := h.svc.CreateInvite(r.Context(), c.account, c.p.integer("max_uses", 1),
+	code, inv, err := h.accounts.CreateInvite(r.Context(), c.account, c.p.integer("max_uses", 1),
 		time.Duration(c.p.integer("expires_in", 7*24*3600))*time.Second)
 	if err != nil {
 		return err
 	}
-	return ok(w, map[string]any{"id": inv.ID, "url": h.svc.InviteLink(code), "code": code,
+	return ok(w, map[string]any{"id": inv.ID, "url": h.accounts.InviteLink(code), "code": code,
 		"max_uses": inv.MaxUses, "expires_at": fmtTimePtr(inv.ExpiresAt)})
 }
 
 // registrationsOpen, approvalRequired and registrationsV2 tell clients whether their sign-up
 // screen applies here (instance entities v1 and v2).
 func (h *Handler) registrationsOpen(r *http.Request) bool {
-	p, err := h.svc.RegistrationPolicy(r.Context())
-	return err == nil && (p.Mode == activitypub.RegistrationApproval || p.Mode == activitypub.RegistrationOpen)
+	p, err := h.accounts.RegistrationPolicy(r.Context())
+	return err == nil && (p.Mode == accounts.RegistrationApproval || p.Mode == accounts.RegistrationOpen)
 }
 
 func (h *Handler) approvalRequired(r *http.Request) bool {
-	p, err := h.svc.RegistrationPolicy(r.Context())
-	return err != nil || p.Mode != activitypub.RegistrationOpen
+	p, err := h.accounts.RegistrationPolicy(r.Context())
+	return err != nil || p.Mode != accounts.RegistrationOpen
 }
 
 func (h *Handler) registrationsV2(r *http.Request) map[string]any {
 	var msg any
-	if p, err := h.svc.RegistrationPolicy(r.Context()); err == nil && len(p.Domains) > 0 {
+	if p, err := h.accounts.RegistrationPolicy(r.Context()); err == nil && len(p.Domains) > 0 {
 		msg = "Sign-up is open to addresses at " + strings.Join(p.Domains, ", ")
 	}
 	return map[string]any{"enabled": h.registrationsOpen(r), "approval_required": h.approvalRequired(r),
@@ -346,7 +348,7 @@ func (h *Handler) registrationsV2(r *http.Request) map[string]any {
 func (h *Handler) exportFollowing(w http.ResponseWriter, r *http.Request, c *call) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="following_accounts.csv"`)
-	return h.svc.ExportFollowingCSV(r.Context(), c.account, w)
+	return h.accounts.ExportFollowingCSV(r.Context(), c.account, w)
 }
 
 // importFollowing takes a following_accounts.csv as the multipart file "data" (as Mastodon's
@@ -360,7 +362,7 @@ func (h *Handler) importFollowing(w http.ResponseWriter, r *http.Request, c *cal
 		return errStatus(http.StatusBadRequest, "the uploaded file could not be read")
 	}
 	defer f.Close()
-	res, err := h.svc.ImportFollowingCSV(r.Context(), c.account, f)
+	res, err := h.accounts.ImportFollowingCSV(r.Context(), c.account, f)
 	if err != nil {
 		return err
 	}
@@ -376,7 +378,7 @@ func retentionAge(c *call) time.Duration {
 }
 
 func (h *Handler) retentionPreview(w http.ResponseWriter, r *http.Request, c *call) error {
-	sts, err := h.svc.RetentionPreview(r.Context(), c.account, retentionAge(c))
+	sts, err := h.moderation.RetentionPreview(r.Context(), c.account, retentionAge(c))
 	if err != nil {
 		return err
 	}
@@ -389,7 +391,7 @@ func (h *Handler) retentionPreview(w http.ResponseWriter, r *http.Request, c *ca
 }
 
 func (h *Handler) retentionApply(w http.ResponseWriter, r *http.Request, c *call) error {
-	deleted, err := h.svc.ApplyRetention(r.Context(), c.account, retentionAge(c), c.p.strs("status_ids"))
+	deleted, err := h.moderation.ApplyRetention(r.Context(), c.account, retentionAge(c), c.p.strs("status_ids"))
 	if err != nil {
 		return err
 	}
@@ -400,14 +402,14 @@ func (h *Handler) retentionApply(w http.ResponseWriter, r *http.Request, c *call
 }
 
 func (h *Handler) setLegalHold(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := h.svc.SetLegalHold(r.Context(), c.account, pathID(r), c.p.str("reason")); err != nil {
+	if err := h.moderation.SetLegalHold(r.Context(), c.account, pathID(r), c.p.str("reason")); err != nil {
 		return err
 	}
 	return ok(w, map[string]any{"account_id": pathID(r), "legal_hold": true})
 }
 
 func (h *Handler) liftLegalHold(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := h.svc.LiftLegalHold(r.Context(), c.account, pathID(r), c.p.str("reason")); err != nil {
+	if err := h.moderation.LiftLegalHold(r.Context(), c.account, pathID(r), c.p.str("reason")); err != nil {
 		return err
 	}
 	return ok(w, map[string]any{"account_id": pathID(r), "legal_hold": false})

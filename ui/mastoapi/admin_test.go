@@ -6,15 +6,16 @@ import (
 	"testing"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 func (e *env) owner() *ap.Account {
 	e.t.Helper()
-	tok, err := e.svc.PrepareSetup(e.ctx)
+	tok, err := e.acc.PrepareSetup(e.ctx)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	a, err := e.svc.CompleteSetup(e.ctx, tok, ap.NewUser{Username: "owner", Email: "owner@council.test", Password: testPassword})
+	a, err := e.acc.CompleteSetup(e.ctx, tok, ap.NewUser{Username: "owner", Email: "owner@council.test", Password: testPassword})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func (e *env) clientToken(scopes string) string {
 		ClientID     string `json:"client_id"`
 		ClientSecret string `json:"client_secret"`
 	}
-	e.call("POST", "/api/v1/apps", "", formBody{"client_name": {"signup"}, "redirect_uris": {ap.OOBRedirect}, "scopes": {scopes}}, 200, &app)
+	e.call("POST", "/api/v1/apps", "", formBody{"client_name": {"signup"}, "redirect_uris": {accounts.OOBRedirect}, "scopes": {scopes}}, 200, &app)
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
@@ -40,7 +41,7 @@ func (e *env) clientToken(scopes string) string {
 func TestAdminAccountsQueue(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		owner := e.owner()
-		if err := e.svc.SetRegistrationPolicy(e.ctx, owner, ap.RegistrationPolicy{Mode: ap.RegistrationApproval}, ""); err != nil {
+		if err := e.acc.SetRegistrationPolicy(e.ctx, owner, accounts.RegistrationPolicy{Mode: accounts.RegistrationApproval}, ""); err != nil {
 			t.Fatal(err)
 		}
 		var inst struct {

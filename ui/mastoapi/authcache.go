@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // Bounds of the token cache. Five seconds keeps a client's burst of reads (a timeline, its
@@ -87,7 +88,7 @@ func (c *authCache) forgetUser(userID string) {
 // is safe and the entry fresh. Failures are never cached: a token issued a moment ago works at once.
 func (h *Handler) tokenAccount(r *http.Request, secret string) (*activitypub.OAuthToken, *activitypub.Account, error) {
 	safe := r.Method == http.MethodGet || r.Method == http.MethodHead
-	hash := activitypub.HashSecret(secret)
+	hash := accounts.HashSecret(secret)
 	now := h.svc.Now()
 	if safe {
 		if e, ok := h.auth.get(hash, now); ok {
@@ -100,7 +101,7 @@ func (h *Handler) tokenAccount(r *http.Request, secret string) (*activitypub.OAu
 			return &t, &a, nil
 		}
 	}
-	t, acct, err := h.svc.TokenAccount(r.Context(), secret)
+	t, acct, err := h.accounts.TokenAccount(r.Context(), secret)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
@@ -61,7 +62,7 @@ func clockEnv(t *testing.T, st *storage.Store, c *clock) *env {
 	srv.Config.Handler = r
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{t: t, ctx: t.Context(), srv: srv, svc: svc, store: st, base: base}
+	return &env{t: t, ctx: t.Context(), srv: srv, svc: svc, acc: o.Accounts, mod: o.Moderation, store: st, base: base}
 }
 
 // TestTokenCache checks what the token cache promises (docs/decisions.md, "Token cache"): a change
@@ -89,7 +90,7 @@ func TestTokenCache(t *testing.T) {
 		}
 
 		// A revocation behind the API's back is honoured when the cached entry expires.
-		if err := e.store.RevokeToken(e.ctx, ap.HashSecret(tok), c.Now()); err != nil {
+		if err := e.store.RevokeToken(e.ctx, accounts.HashSecret(tok), c.Now()); err != nil {
 			t.Fatal(err)
 		}
 		c.add(6 * time.Second)

@@ -47,7 +47,10 @@ func BenchmarkHomeTimeline(b *testing.B) {
 				b.Fatalf("status %d", res.StatusCode)
 			}
 		}
+		req() // caches the token
+		q0 := st.Statements()
 		measure(b, req)
+		b.ReportMetric(float64(st.Statements()-q0)/float64(b.N), "statements/op")
 	})
 }
 

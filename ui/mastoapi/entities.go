@@ -101,16 +101,19 @@ type application struct {
 }
 
 type status struct {
-	ID                 string            `json:"id"`
-	URI                string            `json:"uri"`
-	URL                *string           `json:"url"`
-	CreatedAt          string            `json:"created_at"`
-	EditedAt           *string           `json:"edited_at"`
-	Account            account           `json:"account"`
-	Content            string            `json:"content"`
-	Text               *string           `json:"text,omitempty"` // only on delete (redraft)
-	Visibility         string            `json:"visibility"`
-	LocalOnly          bool              `json:"local_only"`
+	ID         string  `json:"id"`
+	URI        string  `json:"uri"`
+	URL        *string `json:"url"`
+	CreatedAt  string  `json:"created_at"`
+	EditedAt   *string `json:"edited_at"`
+	Account    account `json:"account"`
+	Content    string  `json:"content"`
+	Text       *string `json:"text,omitempty"` // only on delete (redraft)
+	Visibility string  `json:"visibility"`
+	LocalOnly  bool    `json:"local_only"`
+	// GuildhallPartners names the partner instances of a partner-only post (shown to clients
+	// as visibility private); absent on every other post.
+	GuildhallPartners  []string          `json:"guildhall_partners,omitempty"`
 	Sensitive          bool              `json:"sensitive"`
 	SpoilerText        string            `json:"spoiler_text"`
 	MediaAttachments   []mediaAttachment `json:"media_attachments"`

@@ -19,8 +19,10 @@ import (
 	"github.com/gorilla/mux"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/ideas"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
@@ -49,6 +51,8 @@ type env struct {
 	ctx   context.Context
 	srv   *httptest.Server
 	svc   *ap.Service
+	acc   *accounts.Accounts
+	mod   *moderation.Moderation
 	store *storage.Store
 	base  string
 }
@@ -72,6 +76,12 @@ func areaOptions(t testing.TB, svc *ap.Service, st *storage.Store) mastoapi.Opti
 		t.Fatal(err)
 	}
 	if o.Settings, err = preferences.NewSettings(svc, st); err != nil {
+		t.Fatal(err)
+	}
+	if o.Accounts, err = accounts.New(svc, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	if o.Moderation, err = moderation.New(svc, st, nil); err != nil {
 		t.Fatal(err)
 	}
 	return o
@@ -115,7 +125,7 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wh, err := web.New(web.Options{Service: svc, Views: views, Logger: slog.New(slog.DiscardHandler)})
+	wh, err := web.New(web.Options{Service: svc, Views: views, Accounts: o.Accounts, Moderation: o.Moderation, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +135,7 @@ func newEnv(t testing.TB, st *storage.Store) *env {
 	srv.Config.Handler = r
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{t: t, ctx: context.Background(), srv: srv, svc: svc, store: st, base: base}
+	return &env{t: t, ctx: context.Background(), srv: srv, svc: svc, acc: o.Accounts, mod: o.Moderation, store: st, base: base}
 }
 
 // eachEnv runs fn on SQLite and, when configured, PostgreSQL.
@@ -150,7 +160,7 @@ func (e *env) token(acct *ap.Account, scopes ...string) string {
 	if len(scopes) == 0 {
 		scopes = []string{"read", "write", "follow", "push"}
 	}
-	tok, _, err := e.svc.IssueToken(e.ctx, acct.Actor.ID, "", scopes)
+	tok, _, err := e.acc.IssueToken(e.ctx, acct.Actor.ID, "", scopes)
 	if err != nil {
 		e.t.Fatal(err)
 	}

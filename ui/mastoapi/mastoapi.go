@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/ideas"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
@@ -59,6 +61,10 @@ type Options struct {
 	// Media, when set, serves the media endpoints (POST /api/v1/media, /api/v2/media,
 	// GET/PUT /api/v1/media/{id}); without it they answer 404.
 	Media *activitypub.MediaService
+	// Accounts (sign-in, OAuth, tokens, account governance) and Moderation (reports, audit log,
+	// retention) are the areas behind the OAuth and admin endpoints. Required.
+	Accounts   *accounts.Accounts
+	Moderation *moderation.Moderation
 	// Groups, when set, serves /api/guildhall/v1/groups; without it those routes answer 404.
 	Groups *groups.Groups
 	// Questions, when set, serves /api/guildhall/v1/questions; without it those routes answer 404.
@@ -72,17 +78,19 @@ type Options struct {
 
 // Handler serves the Mastodon client API. Build it with New and mount it with Routes.
 type Handler struct {
-	svc     *activitypub.Service
-	log     *slog.Logger
-	opts    Options
-	lists   *preferences.Lists
-	markers *preferences.Markers
-	filters *preferences.Filters
-	views   *activitypub.Views
-	hub     *streaming.Hub    // nil unless EnableStreaming
-	media   *mediaapi.Handler // nil without Options.Media
-	limiter *limiter
-	auth    *authCache
+	svc        *activitypub.Service
+	accounts   *accounts.Accounts
+	moderation *moderation.Moderation
+	log        *slog.Logger
+	opts       Options
+	lists      *preferences.Lists
+	markers    *preferences.Markers
+	filters    *preferences.Filters
+	views      *activitypub.Views
+	hub        *streaming.Hub    // nil unless EnableStreaming
+	media      *mediaapi.Handler // nil without Options.Media
+	limiter    *limiter
+	auth       *authCache
 
 	conversations *preferences.Conversations
 	groups        *groups.Groups // nil without Options.Groups
@@ -91,8 +99,8 @@ type Handler struct {
 
 // New checks the options and returns a Handler.
 func New(o Options) (*Handler, error) {
-	if o.Service == nil {
-		return nil, errors.New("mastoapi.New: Service is required")
+	if o.Service == nil || o.Accounts == nil || o.Moderation == nil {
+		return nil, errors.New("mastoapi.New: Service, Accounts and Moderation are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -111,7 +119,7 @@ func New(o Options) (*Handler, error) {
 		o.StreamingURL = "ws" + strings.TrimPrefix(base, "http")
 	}
 	h := &Handler{
-		svc: o.Service, log: o.Logger, opts: o,
+		svc: o.Service, accounts: o.Accounts, moderation: o.Moderation, log: o.Logger, opts: o,
 		limiter: newLimiter(o.RateLimit, o.RateWindow, o.RateCounter, o.Logger),
 		auth:    newAuthCache(),
 		groups:  o.Groups,

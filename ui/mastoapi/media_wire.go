@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	mediaapi "github.com/guildhall/guildhall/ui/mastoapi/media"
 )
 
@@ -33,7 +34,7 @@ func (h *Handler) mediaAuth(r *http.Request, scope string) (*activitypub.Account
 		return nil, errNoToken
 	case c.account == nil:
 		return nil, errNeedsUser
-	case !activitypub.ScopeGranted(c.token.Scopes, scope):
+	case !accounts.ScopeGranted(c.token.Scopes, scope):
 		return nil, errScope
 	}
 	return c.account, nil

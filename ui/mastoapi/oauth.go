@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // The authorisation page itself (GET and POST /oauth/authorize) is a page of the web UI (ui/web),
@@ -36,7 +37,7 @@ var scopesSupported = []string{"read", "write", "follow", "push", "profile",
 	"write:notifications", "write:reports", "write:statuses"}
 
 func (h *Handler) createApp(w http.ResponseWriter, r *http.Request, c *call) error {
-	app, secret, err := h.svc.RegisterApp(r.Context(), activitypub.AppInput{
+	app, secret, err := h.accounts.RegisterApp(r.Context(), accounts.AppInput{
 		Name: c.p.str("client_name"), Website: c.p.str("website"),
 		RedirectURIs: c.p.strs("redirect_uris"), Scopes: c.p.str("scopes"),
 	})
@@ -67,7 +68,7 @@ func (h *Handler) verifyApp(w http.ResponseWriter, r *http.Request, c *call) err
 	if c.token.AppID == "" {
 		return ok(w, map[string]any{"name": "Guildhall", "website": nil, "scopes": c.token.Scopes, "vapid_key": ""})
 	}
-	app, err := h.svc.AppByID(r.Context(), c.token.AppID)
+	app, err := h.accounts.AppByID(r.Context(), c.token.AppID)
 	if err != nil {
 		return err
 	}
@@ -88,12 +89,12 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, c *call) error {
 	)
 	switch c.p.str("grant_type") {
 	case "authorization_code":
-		tok, t, err = h.svc.ExchangeCode(r.Context(), activitypub.CodeExchange{
+		tok, t, err = h.accounts.ExchangeCode(r.Context(), accounts.CodeExchange{
 			ClientID: clientID, ClientSecret: secret, Code: c.p.str("code"),
 			RedirectURI: c.p.str("redirect_uri"), CodeVerifier: c.p.str("code_verifier"),
 		})
 	case "client_credentials":
-		tok, t, err = h.svc.ClientToken(r.Context(), clientID, secret, c.p.str("scope"))
+		tok, t, err = h.accounts.ClientToken(r.Context(), clientID, secret, c.p.str("scope"))
 	default:
 		return &apiError{status: http.StatusBadRequest, code: "unsupported_grant_type",
 			msg: "The authorization grant type is not supported by the authorization server."}
@@ -129,8 +130,8 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request, c *call) error 
 		clientID, secret = id, s
 	}
 	// Forgotten whatever the outcome: a cached copy must not outlive a revocation here.
-	defer h.auth.forgetToken(activitypub.HashSecret(c.p.str("token")))
-	if err := h.svc.RevokeToken(r.Context(), clientID, secret, c.p.str("token")); err != nil {
+	defer h.auth.forgetToken(accounts.HashSecret(c.p.str("token")))
+	if err := h.accounts.RevokeToken(r.Context(), clientID, secret, c.p.str("token")); err != nil {
 		if activitypub.KindOf(err) == activitypub.Unauthorized {
 			return &apiError{status: http.StatusForbidden, code: "unauthorized_client",
 				msg: "You are not authorized to revoke this token"}

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/mattn/go-mastodon"
-
-	ap "github.com/guildhall/guildhall/activitypub"
 )
 
 const callback = "tusky-oauth://callback"
@@ -22,7 +21,7 @@ var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 // signIn opens a browser session as ui/web would and returns its cookie value.
 func (e *env) signIn(login string) string {
 	e.t.Helper()
-	_, tok, _, err := e.svc.SignIn(e.ctx, login, testPassword, "127.0.0.1", "test")
+	_, tok, _, err := e.acc.SignIn(e.ctx, login, testPassword, "127.0.0.1", "test")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -163,7 +162,7 @@ func TestOAuthCodeFlowWithGoMastodon(t *testing.T) {
 }
 
 func pkce() (verifier, challenge string) {
-	verifier = ap.NewSecret() + ap.NewSecret()[:10]
+	verifier = accounts.NewSecret() + accounts.NewSecret()[:10]
 	sum := sha256.Sum256([]byte(verifier))
 	return verifier, base64.RawURLEncoding.EncodeToString(sum[:])
 }
@@ -175,7 +174,7 @@ func TestOAuthPKCEAndRefusals(t *testing.T) {
 		ClientID     string `json:"client_id"`
 		ClientSecret string `json:"client_secret"`
 	}
-	e.call("POST", "/api/v1/apps", "", jsonBody{"client_name": "Phanpy", "redirect_uris": []string{callback, ap.OOBRedirect}, "scopes": "read write"}, 200, &app)
+	e.call("POST", "/api/v1/apps", "", jsonBody{"client_name": "Phanpy", "redirect_uris": []string{callback, accounts.OOBRedirect}, "scopes": "read write"}, 200, &app)
 	session := e.signIn("alice")
 	authURL := func(extra url.Values) string {
 		q := url.Values{"client_id": {app.ClientID}, "redirect_uri": {callback}, "response_type": {"code"}, "scope": {"read write"}}
@@ -242,14 +241,14 @@ func TestOAuthPKCEAndRefusals(t *testing.T) {
 		}
 	})
 	t.Run("oob", func(t *testing.T) {
-		u := strings.Replace(authURL(nil), url.QueryEscape(callback), url.QueryEscape(ap.OOBRedirect), 1)
+		u := strings.Replace(authURL(nil), url.QueryEscape(callback), url.QueryEscape(accounts.OOBRedirect), 1)
 		r := e.consent(u, session, "allow")
 		m := regexp.MustCompile(`<code>([^<]+)</code>`).FindSubmatch(r.body)
 		if r.status != 200 || m == nil {
 			t.Fatalf("oob page %d: %s", r.status, r.body)
 		}
 		e.call("POST", "/oauth/token", "", formBody{"grant_type": {"authorization_code"}, "client_id": {app.ClientID},
-			"client_secret": {app.ClientSecret}, "code": {string(m[1])}, "redirect_uri": {ap.OOBRedirect}}, 200, nil)
+			"client_secret": {app.ClientSecret}, "code": {string(m[1])}, "redirect_uri": {accounts.OOBRedirect}}, 200, nil)
 	})
 	t.Run("client credentials", func(t *testing.T) {
 		var tok struct {
@@ -275,9 +274,9 @@ func TestOAuthPKCEAndRefusals(t *testing.T) {
 func TestAppRegistrationEncodings(t *testing.T) {
 	e := sqliteEnv(t)
 	bodies := map[string]any{
-		"json":      jsonBody{"client_name": "Elk", "redirect_uris": "https://elk.test/cb\n" + ap.OOBRedirect, "scopes": "read write follow push", "website": "https://elk.zone"},
-		"form":      formBody{"client_name": {"Elk"}, "redirect_uris": {"https://elk.test/cb " + ap.OOBRedirect}, "scopes": {"read write follow push"}, "website": {"https://elk.zone"}},
-		"multipart": multiBody{"client_name": {"Elk"}, "redirect_uris[]": {"https://elk.test/cb", ap.OOBRedirect}, "scopes": {"read write follow push"}, "website": {"https://elk.zone"}},
+		"json":      jsonBody{"client_name": "Elk", "redirect_uris": "https://elk.test/cb\n" + accounts.OOBRedirect, "scopes": "read write follow push", "website": "https://elk.zone"},
+		"form":      formBody{"client_name": {"Elk"}, "redirect_uris": {"https://elk.test/cb " + accounts.OOBRedirect}, "scopes": {"read write follow push"}, "website": {"https://elk.zone"}},
+		"multipart": multiBody{"client_name": {"Elk"}, "redirect_uris[]": {"https://elk.test/cb", accounts.OOBRedirect}, "scopes": {"read write follow push"}, "website": {"https://elk.zone"}},
 	}
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
@@ -292,7 +291,7 @@ func TestAppRegistrationEncodings(t *testing.T) {
 			}
 			e.call("POST", "/api/v1/apps", "", body, 200, &app)
 			if app.Name != "Elk" || app.Website != "https://elk.zone" || len(app.RedirectURIs) != 2 ||
-				app.RedirectURIs[1] != ap.OOBRedirect || app.ClientID == "" || app.ClientSecret == "" || app.VapidKey == nil {
+				app.RedirectURIs[1] != accounts.OOBRedirect || app.ClientID == "" || app.ClientSecret == "" || app.VapidKey == nil {
 				t.Fatalf("app = %+v", app)
 			}
 		})

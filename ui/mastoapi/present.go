@@ -139,6 +139,10 @@ func (h *Handler) statusEntity(st *activitypub.Status, author *activitypub.Actor
 	if localOnly {
 		vis = "public" // clients know four visibilities; local_only says the rest (GoToSocial, Akkoma)
 	}
+	var partners []string
+	if st.Visibility == activitypub.Partners {
+		vis, partners = "private", st.Partners // as Mastodon shows its limited posts
+	}
 	content := st.Content
 	if st.Title != "" {
 		content = "<p><strong>" + htmlEscape(st.Title) + "</strong></p>" + content
@@ -149,7 +153,7 @@ func (h *Handler) statusEntity(st *activitypub.Status, author *activitypub.Actor
 		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText, MediaAttachments: h.presentMedia(st.Attachments),
 		Mentions: h.presentMentions(st.Mentions), Tags: h.presentTags(st.Tags), Emojis: []emoji{},
 		ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount, RepliesCount: st.RepliesCount,
-		Filtered: []any{},
+		Filtered: []any{}, GuildhallPartners: partners,
 	}
 	if st.URL != "" {
 		u := st.URL

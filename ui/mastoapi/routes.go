@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // authMode says who may call a route.
@@ -173,6 +174,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/scheduled_statuses", user, "read:statuses", h.emptyList},
 
 		// Guildhall's group API (docs/api.md). Fixed paths before /{id}.
+		{get, "/api/guildhall/v1/directory", user, "read", h.expertiseDirectory},
 		{get, "/api/guildhall/v1/groups", anyone, "read", h.groupDirectory},
 		{post, "/api/guildhall/v1/groups", user, "write", h.createGroup},
 		{get, "/api/guildhall/v1/groups/{id}", anyone, "read", h.showGroup},
@@ -305,7 +307,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) error 
 		case rt.auth == appToken && c.token == nil:
 			return errNoToken
 		}
-		if rt.scope != "" && c.token != nil && !activitypub.ScopeGranted(c.token.Scopes, rt.scope) {
+		if rt.scope != "" && c.token != nil && !accounts.ScopeGranted(c.token.Scopes, rt.scope) {
 			return errScope
 		}
 	}

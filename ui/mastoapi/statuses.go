@@ -37,6 +37,7 @@ func (h *Handler) createStatus(w http.ResponseWriter, r *http.Request, c *call) 
 		Text: c.p.str("status"), Format: format, Visibility: vis, InReplyToID: c.p.str("in_reply_to_id"),
 		SpoilerText: c.p.str("spoiler_text"), Sensitive: c.p.boolean("sensitive"),
 		Language: c.p.str("language"), AttachmentIDs: c.p.strs("media_ids"),
+		Partners:       c.p.strs("guildhall_partners"), // with visibility private (or none): partner-only
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
 	})
 	if err != nil {

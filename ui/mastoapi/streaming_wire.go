@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/ui/mastoapi/streaming"
 )
 
@@ -16,7 +17,7 @@ func (h *Handler) wireStreaming() error {
 		return nil
 	}
 	hub, err := streaming.New(streaming.Options{
-		Service: h.svc, Logger: h.log, Heartbeat: h.opts.StreamingHeartbeat,
+		Service: h.svc, Tokens: h.accounts, Logger: h.log, Heartbeat: h.opts.StreamingHeartbeat,
 		RenderStatus: h.renderStreamStatus, RenderNotification: h.renderStreamNotification,
 		ListMembership: h.lists.Membership,
 	})
@@ -92,7 +93,7 @@ func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request, c *call) e
 		return err
 	}
 	if tok := c.p.str("token"); h.hub != nil && tok != "" {
-		h.hub.TokenRevoked(activitypub.HashSecret(tok))
+		h.hub.TokenRevoked(accounts.HashSecret(tok))
 	}
 	return nil
 }

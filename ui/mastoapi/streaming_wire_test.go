@@ -14,6 +14,7 @@ import (
 	"github.com/coder/websocket"
 
 	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/media/mediatest"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
@@ -23,11 +24,11 @@ import (
 // be called with the application's credentials.
 func (e *env) appToken(acct *ap.Account) (token, clientID, clientSecret string) {
 	e.t.Helper()
-	app, secret, err := e.svc.RegisterApp(e.ctx, ap.AppInput{Name: "Elk", RedirectURIs: []string{"urn:ietf:wg:oauth:2.0:oob"}, Scopes: "read write follow push"})
+	app, secret, err := e.acc.RegisterApp(e.ctx, accounts.AppInput{Name: "Elk", RedirectURIs: []string{"urn:ietf:wg:oauth:2.0:oob"}, Scopes: "read write follow push"})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	tok, _, err := e.svc.IssueToken(e.ctx, acct.Actor.ID, app.ID, []string{"read", "write", "follow", "push"})
+	tok, _, err := e.acc.IssueToken(e.ctx, acct.Actor.ID, app.ID, []string{"read", "write", "follow", "push"})
 	if err != nil {
 		e.t.Fatal(err)
 	}

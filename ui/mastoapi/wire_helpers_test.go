@@ -65,7 +65,7 @@ func newWiredEnv(t testing.TB, st *storage.Store) (*env, *mastoapi.Handler) {
 	srv.Config.Handler = r
 	srv.Start()
 	t.Cleanup(func() { h.Close(); srv.Close() })
-	return &env{t: t, ctx: t.Context(), srv: srv, svc: svc, store: st, base: base}, h
+	return &env{t: t, ctx: t.Context(), srv: srv, svc: svc, acc: o.Accounts, mod: o.Moderation, store: st, base: base}, h
 }
 
 // follow makes a follow a local user and checks it was accepted at once.

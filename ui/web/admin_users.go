@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // adminUsersView is the accounts page for staff who administer accounts.
@@ -59,7 +60,7 @@ func (h *Handler) adminUsers(w http.ResponseWriter, r *http.Request) error {
 	if role != "" && !role.Valid() {
 		role = ""
 	}
-	accts, err := h.svc.ListAccounts(r.Context(), acct, activitypub.UserFilter{Role: role},
+	accts, err := h.accounts.ListAccounts(r.Context(), acct, accounts.UserFilter{Role: role},
 		activitypub.Page{MaxID: q.Get("max_id"), Limit: pageSize})
 	if err != nil {
 		return err
@@ -94,11 +95,11 @@ func (h *Handler) adminUserAction(w http.ResponseWriter, r *http.Request) error 
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
 	switch verb {
 	case "suspend":
-		_, err = h.svc.SuspendAccount(ctx, acct, id, reason)
+		_, err = h.accounts.SuspendAccount(ctx, acct, id, reason)
 	case "unsuspend":
-		_, err = h.svc.UnsuspendAccount(ctx, acct, id, reason)
+		_, err = h.accounts.UnsuspendAccount(ctx, acct, id, reason)
 	case "role":
-		err = h.svc.SetRole(ctx, acct, id, activitypub.Role(r.PostForm.Get("role")), reason)
+		err = h.accounts.SetRole(ctx, acct, id, activitypub.Role(r.PostForm.Get("role")), reason)
 	case "reset":
 		err = h.adminPasswordReset(r, acct, id)
 	default:
@@ -121,7 +122,7 @@ func (h *Handler) adminPasswordReset(r *http.Request, by *activitypub.Account, i
 	if err != nil {
 		return err
 	}
-	if err := h.svc.RequestPasswordReset(r.Context(), target.User.Email); err != nil {
+	if err := h.accounts.RequestPasswordReset(r.Context(), target.User.Email); err != nil {
 		return activitypub.E("web.admin", activitypub.Invalid,
 			"the email could not be sent; check that this server has a mail server configured")
 	}

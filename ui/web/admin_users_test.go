@@ -9,15 +9,16 @@ import (
 	"testing"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // sentMail records what the service mails.
 type sentMail struct {
 	mu   sync.Mutex
-	sent []activitypub.Mail
+	sent []accounts.Mail
 }
 
-func (m *sentMail) Send(_ context.Context, msg activitypub.Mail) error {
+func (m *sentMail) Send(_ context.Context, msg accounts.Mail) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent = append(m.sent, msg)
@@ -65,7 +66,7 @@ func TestAdminUsers(t *testing.T) {
 		}
 	}
 	e.get(owner, "/admin/users?done=role").wantBody(t, "The role has been changed")
-	audit, err := e.svc.AuditLog(t.Context(), e.account(t, "jo"), activitypub.Page{Limit: 10})
+	audit, err := e.mod.AuditLog(t.Context(), e.account(t, "jo"), activitypub.Page{Limit: 10})
 	if err != nil || len(audit) < 3 {
 		t.Fatalf("audit log = %d entries, %v", len(audit), err)
 	}
@@ -75,7 +76,7 @@ func TestAdminUsers(t *testing.T) {
 	p.wantStatus(t, http.StatusUnprocessableEntity)
 	p.wantBody(t, "The email could not be sent")
 	mail := &sentMail{}
-	e.svc.SetMailer(mail)
+	e.acc.SetMailer(mail)
 	e.post(owner, "/admin/users/"+ben.Actor.ID+"/reset", url.Values{"csrf_token": {token}}).wantRedirect(t, "/admin/users?done=reset")
 	if len(mail.sent) != 1 || mail.sent[0].To != "ben@council.example" || !strings.Contains(mail.sent[0].Text, "/auth/reset?token=") {
 		t.Errorf("reset mail = %+v", mail.sent)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"time"
 
@@ -51,6 +52,12 @@ type composeView struct {
 	Images bool
 	// Return is where to go after posting.
 	Return string
+	// PartnerOptions is the instance's partner list, offered as checkboxes for a partner-only
+	// post (only on the compose page: timelines offer the free-text field alone).
+	PartnerOptions []string
+	// Partners are the partner councils chosen (checked or typed), PartnersOther what was typed.
+	Partners      []string
+	PartnersOther string
 	// Group is the id of the group the post goes in, "" for none. GroupFixed (the form on a
 	// group's page) sends it hidden; otherwise Groups, when any, are offered as a choice.
 	Group      string
@@ -85,6 +92,9 @@ func (c composeView) Remaining() int {
 	return activitypub.MaxStatusChars - len([]rune(c.Text))
 }
 
+// PartnerChosen reports whether domain is among the partner councils chosen.
+func (c composeView) PartnerChosen(domain string) bool { return slices.Contains(c.Partners, domain) }
+
 // Selected reports whether v is the chosen visibility.
 func (c composeView) Selected(v activitypub.Visibility) bool {
 	if c.Visibility == "" {
@@ -106,6 +116,7 @@ var visibilityOptions = []visibilityOption{
 	{activitypub.LocalOnly, visibilityLabel(activitypub.LocalOnly), "Only people signed in to this council's Guildhall; never sent to other servers"},
 	{activitypub.Unlisted, visibilityLabel(activitypub.Unlisted), "Anyone with the link, but not in public timelines"},
 	{activitypub.Private, visibilityLabel(activitypub.Private), "Only your followers"},
+	{activitypub.Partners, visibilityLabel(activitypub.Partners), "Only your followers here and on the partner councils you name below; no one else, on any server"},
 	{activitypub.Direct, visibilityLabel(activitypub.Direct), "Only the people you mention"},
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/guildhall/guildhall/activitypub"
@@ -32,6 +33,9 @@ func (h *Handler) composeForm(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, signInURL(r))
 	}
 	c := h.newCompose("", false)
+	if err := h.partnerOptions(r, &c); err != nil {
+		return err
+	}
 	if id := r.URL.Query().Get("in_reply_to"); id != "" {
 		if err := h.replyContext(r, &c, id); err != nil {
 			return err
@@ -48,6 +52,13 @@ func (h *Handler) composeForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.composeDefault(r, &c)
 	return h.render(w, r, http.StatusOK, "compose", view{Title: c.Heading, Section: "compose", Page: c})
+}
+
+// partnerOptions offers the instance's partner list on the compose page.
+func (h *Handler) partnerOptions(r *http.Request, c *composeView) error {
+	list, err := h.svc.ConfiguredPartners(r.Context())
+	c.PartnerOptions = list
+	return err
 }
 
 // replyContext loads the post being replied to, which must be visible to the author.
@@ -68,6 +79,9 @@ func (h *Handler) replyContext(r *http.Request, c *composeView, id string) error
 	c.Heading = "Reply to " + ps[0].Author.Name
 	if c.Visibility == "" && st.Visibility != activitypub.Public {
 		c.Visibility = st.Visibility // a reply keeps a narrower audience unless changed
+		if st.Visibility == activitypub.Partners && len(c.Partners) == 0 {
+			c.Partners = st.Partners
+		}
 	}
 	return nil
 }
@@ -91,6 +105,10 @@ func readDraft(r *http.Request, h *Handler) draft {
 	d.c.Markdown = f.Get("markdown") != ""
 	d.c.Visibility = activitypub.Visibility(f.Get("visibility"))
 	d.c.SpoilerText = strings.TrimSpace(f.Get("spoiler_text"))
+	d.c.Partners, d.c.PartnersOther = f["partners"], strings.TrimSpace(f.Get("partners_other"))
+	d.c.Partners = append(d.c.Partners, strings.FieldsFunc(d.c.PartnersOther, func(r rune) bool {
+		return r == ',' || r == ';' || unicode.IsSpace(r)
+	})...)
 	d.c.Group, d.c.GroupFixed = f.Get("group"), f.Get("group_fixed") != ""
 	for i := range d.c.Alts {
 		d.c.Alts[i] = strings.TrimSpace(f.Get(fmt.Sprintf("image_%d_alt", i+1)))
@@ -174,6 +192,9 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := activitypub.PostInput{Text: withQuoteLink(d.c.Text, d.c.quoteURL), Visibility: d.c.Visibility, InReplyToID: d.c.InReplyTo,
 		SpoilerText: d.c.SpoilerText, AttachmentIDs: ids, Format: activitypub.FormatPlain}
+	if d.c.Visibility == activitypub.Partners {
+		in.Partners = d.c.Partners // names for any other visibility are left unused, not refused
+	}
 	if d.c.Markdown {
 		in.Format = activitypub.FormatMarkdown
 	}
@@ -183,8 +204,12 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 			[]fieldError{{Field: "compose-group", Message: sentence(activitypub.Message(err))}})
 	}
 	if activitypub.KindOf(err) == activitypub.Invalid {
+		field := "compose-text"
+		if d.c.Visibility == activitypub.Partners && strings.Contains(activitypub.Message(err), "partner") {
+			field = "compose-partners-other"
+		}
 		return h.composeAgain(w, r, http.StatusUnprocessableEntity, d.c,
-			[]fieldError{{Field: "compose-text", Message: sentence(activitypub.Message(err))}})
+			[]fieldError{{Field: field, Message: sentence(activitypub.Message(err))}})
 	}
 	if err != nil {
 		return err
@@ -200,6 +225,11 @@ func (h *Handler) composeAgain(w http.ResponseWriter, r *http.Request, status in
 	title := c.Heading
 	if title == "" {
 		title = "Write a post"
+	}
+	if c.PartnerOptions == nil {
+		if err := h.partnerOptions(r, &c); err != nil {
+			return err
+		}
 	}
 	if err := h.offerGroups(r, &c); err != nil {
 		return err

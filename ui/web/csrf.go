@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // csrfMode says which token a form must echo.
@@ -94,7 +95,7 @@ func (h *Handler) formToken(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(h.csrfCookie()); err == nil && len(c.Value) == 43 {
 		return c.Value
 	}
-	token := activitypub.NewSecret()
+	token := accounts.NewSecret()
 	setCookie(w, &http.Cookie{
 		Name: h.csrfCookie(), Value: token, Path: "/",
 		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteStrictMode,

@@ -7,6 +7,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // govView carries what the governance pages show beyond the common view.
@@ -60,7 +61,7 @@ func (h *Handler) notice(w http.ResponseWriter, r *http.Request, status int, tit
 func (h *Handler) signupForm(w http.ResponseWriter, r *http.Request) error {
 	code := r.URL.Query().Get("token")
 	if code != "" {
-		if err := h.svc.CheckInvite(r.Context(), code); err != nil {
+		if err := h.accounts.CheckInvite(r.Context(), code); err != nil {
 			return err
 		}
 	}
@@ -69,13 +70,13 @@ func (h *Handler) signupForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) error {
-	in := activitypub.SignUp{
+	in := accounts.SignUp{
 		Username: strings.TrimSpace(r.PostForm.Get("username")), Email: strings.TrimSpace(r.PostForm.Get("email")),
 		Password: r.PostForm.Get("password"), Reason: r.PostForm.Get("reason"), InviteCode: r.PostForm.Get("token"),
 	}
 	v := view{Title: "Create an account", Token: in.InviteCode, CSRF: h.formToken(w, r),
 		Values: map[string]string{"username": in.Username, "email": in.Email, "reason": in.Reason}}
-	res, err := h.svc.Register(r.Context(), in)
+	res, err := h.accounts.Register(r.Context(), in)
 	switch activitypub.KindOf(err) {
 	case activitypub.Invalid, activitypub.Conflict, activitypub.Forbidden:
 		fe := setupFieldError(err)
@@ -100,7 +101,7 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) confirmEmail(w http.ResponseWriter, r *http.Request) error {
-	if _, err := h.svc.ConfirmEmail(r.Context(), r.URL.Query().Get("token")); err != nil {
+	if _, err := h.accounts.ConfirmEmail(r.Context(), r.URL.Query().Get("token")); err != nil {
 		return err
 	}
 	return h.notice(w, r, http.StatusOK, "Email address confirmed", "Your account is ready.", "/login", "Sign in")
@@ -112,7 +113,7 @@ func (h *Handler) forgotForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("login")); err != nil {
+	if err := h.accounts.RequestPasswordReset(r.Context(), r.PostForm.Get("login")); err != nil {
 		return err
 	}
 	// The same answer whether or not the account exists.
@@ -132,7 +133,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 		v.Errors = []fieldError{{Field: "password_confirm", Message: "The passwords do not match"}}
 		return h.render(w, r, http.StatusUnprocessableEntity, "reset", v)
 	}
-	if _, err := h.svc.ResetPassword(r.Context(), tok, pass); err != nil {
+	if _, err := h.accounts.ResetPassword(r.Context(), tok, pass); err != nil {
 		if activitypub.KindOf(err) == activitypub.Invalid {
 			v.Errors = []fieldError{{Field: "password", Message: sentence(activitypub.Message(err))}}
 			return h.render(w, r, http.StatusUnprocessableEntity, "reset", v)
@@ -145,7 +146,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 // loginMFA takes the one-time code that BeginSignIn asked for.
 func (h *Handler) loginMFA(w http.ResponseWriter, r *http.Request) error {
 	ch, next := r.PostForm.Get("challenge"), safeNext(r.PostForm.Get("next"))
-	step, err := h.svc.CompleteSignIn(r.Context(), ch, r.PostForm.Get("code"), r.UserAgent())
+	step, err := h.accounts.CompleteSignIn(r.Context(), ch, r.PostForm.Get("code"), r.UserAgent())
 	switch activitypub.KindOf(err) {
 	case activitypub.Unauthorized, activitypub.RateLimited, activitypub.Invalid:
 		v := view{Title: "Enter your code", CSRF: h.formToken(w, r), Next: next, Gov: &govView{Challenge: ch},
@@ -172,7 +173,7 @@ func (h *Handler) securityPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	on, left, err := h.svc.TOTPStatus(r.Context(), acct)
+	on, left, err := h.accounts.TOTPStatus(r.Context(), acct)
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func (h *Handler) totpBegin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	secret, u, err := h.svc.BeginTOTP(r.Context(), acct)
+	secret, u, err := h.accounts.BeginTOTP(r.Context(), acct)
 	if err != nil {
 		return err
 	}
@@ -198,7 +199,7 @@ func (h *Handler) totpConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	codes, err := h.svc.ConfirmTOTP(r.Context(), acct, r.PostForm.Get("code"))
+	codes, err := h.accounts.ConfirmTOTP(r.Context(), acct, r.PostForm.Get("code"))
 	if activitypub.KindOf(err) == activitypub.Invalid {
 		return h.render(w, r, http.StatusUnprocessableEntity, "security", view{Title: "Set up two-factor sign-in",
 			Errors: []fieldError{{Field: "code", Message: sentence(activitypub.Message(err))}},
@@ -216,7 +217,7 @@ func (h *Handler) totpDisable(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.DisableTOTP(r.Context(), acct, r.PostForm.Get("code")); err != nil {
+	if err := h.accounts.DisableTOTP(r.Context(), acct, r.PostForm.Get("code")); err != nil {
 		return err
 	}
 	return redirect(w, r, "/settings/security")
@@ -227,7 +228,7 @@ func (h *Handler) adminQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pending, err := h.svc.PendingAccounts(r.Context(), acct, activitypub.Page{Limit: 100})
+	pending, err := h.accounts.PendingAccounts(r.Context(), acct, activitypub.Page{Limit: 100})
 	if err != nil {
 		return err
 	}
@@ -240,7 +241,7 @@ func (h *Handler) adminApprove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.ApproveAccount(r.Context(), acct, pathVar(r, "id"), r.PostForm.Get("reason")); err != nil {
+	if _, err := h.accounts.ApproveAccount(r.Context(), acct, pathVar(r, "id"), r.PostForm.Get("reason")); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/accounts")
@@ -251,7 +252,7 @@ func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.RejectAccount(r.Context(), acct, pathVar(r, "id"), r.PostForm.Get("reason")); err != nil {
+	if err := h.accounts.RejectAccount(r.Context(), acct, pathVar(r, "id"), r.PostForm.Get("reason")); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/accounts")
@@ -262,7 +263,7 @@ func (h *Handler) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, err := h.svc.AuditLog(r.Context(), acct, activitypub.Page{Limit: 200, MaxID: r.URL.Query().Get("max_id")})
+	entries, err := h.moderation.AuditLog(r.Context(), acct, activitypub.Page{Limit: 200, MaxID: r.URL.Query().Get("max_id")})
 	if err != nil {
 		return err
 	}
@@ -274,12 +275,12 @@ func (h *Handler) adminAuditCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.AuditLog(r.Context(), acct, activitypub.Page{Limit: 1}); err != nil {
+	if _, err := h.moderation.AuditLog(r.Context(), acct, activitypub.Page{Limit: 1}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-`+h.svc.Now().Format("2006-01-02")+`.csv"`)
-	return h.svc.ExportAuditCSV(r.Context(), acct, w)
+	return h.moderation.ExportAuditCSV(r.Context(), acct, w)
 }
 
 func pathVar(r *http.Request, name string) string { return mux.Vars(r)[name] }

@@ -19,7 +19,9 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
@@ -45,6 +47,8 @@ type env struct {
 	srv        *httptest.Server
 	handler    http.Handler
 	svc        *activitypub.Service
+	acc        *accounts.Accounts
+	mod        *moderation.Moderation
 	groups     *groups.Groups
 	store      *storage.Store
 	client     *http.Client
@@ -119,9 +123,17 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	acc, err := accounts.New(svc, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := moderation.New(svc, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := web.New(web.Options{
-		Groups: grps,
-		Views:  views, Markers: markers,
+		Groups: grps, Accounts: acc, Moderation: mod,
+		Views: views, Markers: markers,
 		Service: svc, Logger: slog.New(slog.DiscardHandler), SecureCookies: o.secure,
 		RequestID: func(context.Context) string { return testRequestID },
 		Media:     media, Preview: render, Settings: settings,
@@ -142,11 +154,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	t.Cleanup(srv.Close)
 
-	token, err := svc.PrepareSetup(t.Context())
+	token, err := acc.PrepareSetup(t.Context())
 	if err != nil || token == "" {
 		t.Fatalf("PrepareSetup = %q, %v", token, err)
 	}
-	return &env{t: t, srv: srv, handler: r, svc: svc, groups: grps, store: st, client: newClient(t, srv), setupToken: token}
+	return &env{t: t, srv: srv, handler: r, svc: svc, acc: acc, mod: mod, groups: grps, store: st, client: newClient(t, srv), setupToken: token}
 }
 
 // newClient is a browser stand-in: it keeps cookies and does not follow redirects, so tests see

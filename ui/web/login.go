@@ -37,7 +37,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if len(v.Errors) > 0 {
 		return h.render(w, r, http.StatusUnprocessableEntity, "login", v)
 	}
-	step, err := h.svc.BeginSignIn(r.Context(), login, password, clientIP(r), r.UserAgent())
+	step, err := h.accounts.BeginSignIn(r.Context(), login, password, clientIP(r), r.UserAgent())
 	switch kind := activitypub.KindOf(err); {
 	case err == nil && step.Challenge != "":
 		return h.render(w, r, http.StatusOK, "mfa", view{Title: "Enter your code", CSRF: v.CSRF, Next: next,
@@ -71,7 +71,7 @@ func (h *Handler) logoutForm(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 	// checkCSRF has already required a live session, so the cookie is there.
 	if c, err := r.Cookie(h.sessionCookie()); err == nil {
-		if err := h.svc.SignOut(r.Context(), c.Value); err != nil && !activitypub.IsNotFound(err) {
+		if err := h.accounts.SignOut(r.Context(), c.Value); err != nil && !activitypub.IsNotFound(err) {
 			return err
 		}
 	}
@@ -81,5 +81,5 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 
 // loginOptions says which ways of signing in the page offers.
 func (h *Handler) loginOptions() *govView {
-	return &govView{SSO: h.sso != nil, PasswordLogin: h.svc.PasswordSignInEnabled()}
+	return &govView{SSO: h.sso != nil, PasswordLogin: h.accounts.PasswordSignInEnabled()}
 }

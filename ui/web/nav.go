@@ -25,6 +25,7 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "search", Href: "/search", Label: "Search"},
 		{Section: "bookmarks", Href: "/bookmarks", Label: "Bookmarks"},
 		{Section: "follow", Href: "/follow", Label: "Find people"},
+		{Section: "directory", Href: "/directory", Label: "Expertise"},
 		{Section: "settings", Href: "/settings", Label: "Settings"},
 	}
 	if acct.User.Admin {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // The OAuth authorisation page (RFC 6749 §4.1.1) is a page of the web UI like any other: the
@@ -26,8 +27,8 @@ type consentView struct {
 }
 
 // authRequest reads the OAuth parameters from the query (GET) or the consent form (POST).
-func authRequest(q url.Values) activitypub.AuthRequest {
-	return activitypub.AuthRequest{
+func authRequest(q url.Values) accounts.AuthRequest {
+	return accounts.AuthRequest{
 		ClientID: q.Get("client_id"), RedirectURI: q.Get("redirect_uri"), Scope: q.Get("scope"),
 		CodeChallenge: q.Get("code_challenge"), CodeChallengeMethod: q.Get("code_challenge_method"),
 	}
@@ -40,7 +41,7 @@ func (h *Handler) authorizeForm(w http.ResponseWriter, r *http.Request) error {
 			Message: "The authorization server does not support this response type."})
 	}
 	req := authRequest(q)
-	app, scopes, err := h.svc.CheckAuthRequest(r.Context(), req)
+	app, scopes, err := h.accounts.CheckAuthRequest(r.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -70,23 +71,23 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) error {
 		return errCSRF
 	}
 	req := authRequest(r.PostForm)
-	if _, _, err := h.svc.CheckAuthRequest(r.Context(), req); err != nil {
+	if _, _, err := h.accounts.CheckAuthRequest(r.Context(), req); err != nil {
 		return err // never redirect to a URI that did not check out
 	}
 	state := r.PostForm.Get("state")
 	if r.PostForm.Get("decision") != "allow" {
-		if req.RedirectURI == activitypub.OOBRedirect {
+		if req.RedirectURI == accounts.OOBRedirect {
 			return h.render(w, r, http.StatusOK, "oauth-code", view{Title: "Authorisation denied", Consent: &consentView{Denied: true}})
 		}
 		http.Redirect(w, r, withQuery(req.RedirectURI, url.Values{"error": {"access_denied"},
 			"error_description": {"The resource owner or authorization server denied the request."}}, state), http.StatusFound)
 		return nil
 	}
-	code, err := h.svc.CreateAuthCode(r.Context(), acct, req)
+	code, err := h.accounts.CreateAuthCode(r.Context(), acct, req)
 	if err != nil {
 		return err
 	}
-	if req.RedirectURI == activitypub.OOBRedirect {
+	if req.RedirectURI == accounts.OOBRedirect {
 		return h.render(w, r, http.StatusOK, "oauth-code", view{Title: "Authorisation code", Consent: &consentView{Code: code}})
 	}
 	http.Redirect(w, r, withQuery(req.RedirectURI, url.Values{"code": {code}}, state), http.StatusFound)

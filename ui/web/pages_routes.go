@@ -17,6 +17,7 @@ func (h *Handler) postRoutes() []route {
 		{method: get, path: "/live", handle: h.liveStream},
 		{method: get, path: "/notifications", handle: h.notifications},
 		{method: get, path: "/search", handle: h.search},
+		{method: get, path: "/directory", handle: h.directory},
 		{method: get, path: "/bookmarks", handle: h.bookmarks},
 		{method: get, path: "/admin/federation", handle: h.federationPage},
 		{method: post, path: "/admin/federation", csrf: csrfSession, handle: h.federationChange},

@@ -107,6 +107,8 @@ func visibilityLabel(v activitypub.Visibility) string {
 		return "Mentioned people only"
 	case activitypub.LocalOnly:
 		return "Internal: this council only"
+	case activitypub.Partners:
+		return "Partner councils only"
 	}
 	return string(v)
 }
@@ -206,6 +208,9 @@ func (p presenter) post(st *activitypub.Status, author *activitypub.Actor, f act
 		SignedIn: p.viewer != nil,
 		When:     humanTime(p.now, st.CreatedAt), ISO: st.CreatedAt.UTC().Format(time.RFC3339),
 		VisibilityLabel: visibilityLabel(st.Visibility),
+	}
+	if st.Visibility == activitypub.Partners {
+		v.VisibilityLabel += ": " + strings.Join(st.Partners, ", ")
 	}
 	if st.InReplyToID != "" {
 		v.InReplyTo = "/statuses/" + url.PathEscape(st.InReplyToID)

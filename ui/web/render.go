@@ -25,6 +25,7 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
 	"questions", "question", "ask",
 	"groups", "group", "group_form", "group_moderate",
+	"directory",
 	"admin_users", "admin_instances", "admin_instance"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
@@ -138,6 +139,7 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		},
 		// field builds an input from the view, so templates cannot forget the label, the error
 		// or the rule that passwords are never echoed.
+		"expertiseBoxes": expertiseBoxes,
 		"field": func(v view, id, label, typ, autocomplete, hint string) input {
 			in := input{ID: id, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint,
 				Error: v.ErrorFor(id)}

@@ -53,7 +53,7 @@ func (h *Handler) withSession(next handlerFunc) handlerFunc {
 		if err != nil || c.Value == "" {
 			return next(w, r)
 		}
-		acct, sess, err := h.svc.SessionAccount(r.Context(), c.Value)
+		acct, sess, err := h.accounts.SessionAccount(r.Context(), c.Value)
 		if activitypub.IsNotFound(err) {
 			h.clearSessionCookie(w)
 			return next(w, r)

@@ -20,6 +20,10 @@ type profileForm struct {
 	Avatar      string // the current avatar, when this instance serves it
 	Header      string // the current header image, when this instance serves it
 	Images      bool
+	// Role, Team and Skills are the expertise the directory lists (published as profile fields
+	// of those names); Listed is whether it lists the person at all (discoverable).
+	Role, Team, Skills string
+	Listed             bool
 	// Prefs is true when the settings store is there: default visibility and alt text.
 	Prefs             bool
 	DefaultVisibility activitypub.Visibility
@@ -35,14 +39,14 @@ func (f profileForm) SelectedVisibility(v activitypub.Visibility) bool {
 	return f.DefaultVisibility == v
 }
 
-// fieldInput is one profile field row. Suggested names (job title, team, expertise) prefill empty
-// rows, because those are what colleagues look for.
+// fieldInput is one profile field row. Suggested names prefill empty rows; role, team and skills
+// have boxes of their own.
 type fieldInput struct {
 	N           int
 	Name, Value string
 }
 
-var suggestedFields = []string{"Job title", "Team", "Expertise", ""}
+var suggestedFields = []string{"Job title", "Pronouns", "Office", ""}
 
 var tagPattern = regexp.MustCompile(`<[^>]*>`)
 
@@ -52,7 +56,7 @@ func plainText(s string) string { return html.UnescapeString(tagPattern.ReplaceA
 func (h *Handler) currentProfile(r *http.Request, acct *activitypub.Account) (profileForm, error) {
 	a := acct.Actor
 	f := profileForm{DisplayName: a.DisplayName, Note: a.SummarySource, Locked: a.ManuallyApproves, Images: h.media != nil,
-		Prefs: h.prefs != nil}
+		Prefs: h.prefs != nil, Listed: a.Discoverable}
 	if h.ownMedia(a.AvatarURL) {
 		f.Avatar = a.AvatarURL
 	}
@@ -64,11 +68,24 @@ func (h *Handler) currentProfile(r *http.Request, acct *activitypub.Account) (pr
 		return f, err
 	}
 	f.DefaultVisibility, f.AvatarDescription, f.HeaderDescription = set.DefaultVisibility, set.AvatarDescription, set.HeaderDescription
+	var general []activitypub.Field
+	for _, fl := range a.Fields {
+		switch activitypub.ReservedField(fl.Name) {
+		case activitypub.FieldRole:
+			f.Role = plainText(fl.Value)
+		case activitypub.FieldTeam:
+			f.Team = plainText(fl.Value)
+		case activitypub.FieldSkills:
+			f.Skills = plainText(fl.Value)
+		default:
+			general = append(general, fl)
+		}
+	}
 	for i := range activitypub.MaxProfileFields {
 		in := fieldInput{N: i + 1}
-		if i < len(a.Fields) {
-			in.Name, in.Value = a.Fields[i].Name, plainText(a.Fields[i].Value)
-		} else if i < len(suggestedFields) {
+		if i < len(general) {
+			in.Name, in.Value = general[i].Name, plainText(general[i].Value)
+		} else if len(general) == 0 && i < len(suggestedFields) {
 			in.Name = suggestedFields[i]
 		}
 		f.Fields = append(f.Fields, in)
@@ -103,7 +120,9 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 	pf := profileForm{DisplayName: strings.TrimSpace(f.Get("display_name")), Note: strings.TrimSpace(f.Get("note")),
 		Locked: f.Get("locked") != "", Images: h.media != nil, Avatar: cur.Avatar, Header: cur.Header, Prefs: cur.Prefs,
 		DefaultVisibility: activitypub.Visibility(f.Get("default_visibility")),
-		AvatarDescription: strings.TrimSpace(f.Get("avatar_description")), HeaderDescription: strings.TrimSpace(f.Get("header_description"))}
+		AvatarDescription: strings.TrimSpace(f.Get("avatar_description")), HeaderDescription: strings.TrimSpace(f.Get("header_description")),
+		Role: strings.TrimSpace(f.Get("role")), Team: strings.TrimSpace(f.Get("team")), Skills: strings.TrimSpace(f.Get("skills")),
+		Listed: f.Get("listed") != ""}
 	errs := pf.settingsErrors(r)
 	if utf8.RuneCountInString(pf.DisplayName) > activitypub.MaxDisplayNameChars {
 		errs = append(errs, fieldError{Field: "display_name", Message: fmt.Sprintf("Your name must be %d characters or fewer", activitypub.MaxDisplayNameChars)})
@@ -121,6 +140,9 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 			errs = append(errs, fieldError{Field: fmt.Sprintf("field_%d_value", i+1), Message: fmt.Sprintf("Field %d must be %d characters or fewer", i+1, activitypub.MaxFieldChars)})
 		case in.Value != "" && in.Name == "":
 			errs = append(errs, fieldError{Field: fmt.Sprintf("field_%d_name", i+1), Message: fmt.Sprintf("Give field %d a label", i+1)})
+		case activitypub.ReservedField(in.Name) != "":
+			errs = append(errs, fieldError{Field: fmt.Sprintf("field_%d_name", i+1), Message: fmt.Sprintf(
+				"%s has its own box under Your expertise: use another label for field %d", activitypub.ReservedField(in.Name), i+1)})
 		case in.Value != "":
 			fields = append(fields, activitypub.Field{Name: in.Name, Value: in.Value})
 		}
@@ -128,7 +150,12 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return h.render(w, r, http.StatusUnprocessableEntity, "settings", view{Title: "Your profile", Section: "settings", Errors: errs, Page: pf})
 	}
-	in := activitypub.ProfileInput{DisplayName: &pf.DisplayName, Note: &pf.Note, Locked: &pf.Locked, Fields: &fields}
+	errs = append(errs, pf.expertiseErrors()...)
+	if len(errs) > 0 {
+		return h.render(w, r, http.StatusUnprocessableEntity, "settings", view{Title: "Your profile", Section: "settings", Errors: errs, Page: pf})
+	}
+	in := activitypub.ProfileInput{DisplayName: &pf.DisplayName, Note: &pf.Note, Locked: &pf.Locked, Fields: &fields,
+		Expertise: &activitypub.Expertise{Role: pf.Role, Team: pf.Team, Skills: []string{pf.Skills}}, Discoverable: &pf.Listed}
 	for _, img := range []struct {
 		field, kind string
 		url         **string
@@ -173,4 +200,36 @@ func (h *Handler) profileImageUpload(r *http.Request, acct *activitypub.Account,
 	}
 	*url = &u
 	return nil, nil
+}
+
+// expertiseErrors checks the expertise boxes as the domain will, so each problem is on its box.
+func (pf profileForm) expertiseErrors() []fieldError {
+	var errs []fieldError
+	for _, b := range []struct{ id, label, v string }{{"role", "Your role", pf.Role}, {"team", "Your team", pf.Team}} {
+		if utf8.RuneCountInString(b.v) > activitypub.MaxExpertiseChars {
+			errs = append(errs, fieldError{Field: b.id, Message: fmt.Sprintf("%s must be %d characters or fewer", b.label, activitypub.MaxExpertiseChars)})
+		}
+	}
+	skills := strings.FieldsFunc(pf.Skills, func(r rune) bool { return r == ',' || r == ';' || r == '\n' })
+	for _, s := range skills {
+		if utf8.RuneCountInString(strings.TrimSpace(s)) > activitypub.MaxSkillChars {
+			return append(errs, fieldError{Field: "skills", Message: fmt.Sprintf("Each skill must be %d characters or fewer", activitypub.MaxSkillChars)})
+		}
+	}
+	if len(skills) > activitypub.MaxSkills {
+		errs = append(errs, fieldError{Field: "skills", Message: fmt.Sprintf("List at most %d skills", activitypub.MaxSkills)})
+	}
+	return errs
+}
+
+// expertiseBox is one of the expertise inputs of the settings form.
+type expertiseBox struct{ ID, Label, Hint, Value string }
+
+// expertiseBoxes lists the expertise inputs with what was typed.
+func expertiseBoxes(pf profileForm) []expertiseBox {
+	return []expertiseBox{
+		{"role", "Role", "Your job, for example Planning officer", pf.Role},
+		{"team", "Team", "", pf.Team},
+		{"skills", "Skills", "Separated by commas, for example GIS, planning law, procurement (up to 20)", pf.Skills},
+	}
 }

@@ -12,7 +12,7 @@ import (
 // link only. A used or unknown token is the domain's Forbidden, rendered as a 403 page.
 func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
-	if err := h.svc.CheckSetupToken(r.Context(), token); err != nil {
+	if err := h.accounts.CheckSetupToken(r.Context(), token); err != nil {
 		return err
 	}
 	return h.render(w, r, http.StatusOK, "setup", h.setupView(w, r, token))
@@ -33,7 +33,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	token := r.PostForm.Get("token")
 	// Check the token first, so someone without the link learns nothing from validation errors.
-	if err := h.svc.CheckSetupToken(ctx, token); err != nil {
+	if err := h.accounts.CheckSetupToken(ctx, token); err != nil {
 		return err
 	}
 	n := activitypub.NewUser{
@@ -48,7 +48,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 		v.Errors = []fieldError{{Field: "password_confirm", Message: "The passwords do not match"}}
 		return h.render(w, r, http.StatusUnprocessableEntity, "setup", v)
 	}
-	_, err := h.svc.CompleteSetup(ctx, token, n)
+	_, err := h.accounts.CompleteSetup(ctx, token, n)
 	switch activitypub.KindOf(err) {
 	case activitypub.Invalid, activitypub.Conflict:
 		v.Errors = []fieldError{setupFieldError(err)}
@@ -57,7 +57,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, sessionToken, sess, err := h.svc.SignIn(ctx, n.Username, n.Password, clientIP(r), r.UserAgent())
+	_, sessionToken, sess, err := h.accounts.SignIn(ctx, n.Username, n.Password, clientIP(r), r.UserAgent())
 	if err != nil {
 		// The account exists; signing in by hand still works, so this is not worth a 500.
 		h.log.WarnContext(ctx, "web: sign-in after setup failed", "err", err)

@@ -32,7 +32,7 @@ func TestSetupLinkCreatesAdminAndSignsIn(t *testing.T) {
 	e.post(other, "/setup", second).wantStatus(t, http.StatusForbidden)
 	e.signIn(other, "mallory", adminPassword, "").wantStatus(t, http.StatusUnauthorized)
 
-	if tok, err := e.svc.PrepareSetup(t.Context()); err != nil || tok != "" {
+	if tok, err := e.acc.PrepareSetup(t.Context()); err != nil || tok != "" {
 		t.Errorf("PrepareSetup after setup = %q, %v; want no new link", tok, err)
 	}
 }

@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // SSO is the OpenID Connect relying party (adapters/oidc) as the web UI uses it.
 type SSO interface {
 	AuthURL(state, nonce, verifier string) string
-	Exchange(ctx context.Context, code, nonce, verifier string) (activitypub.ExternalLogin, error)
+	Exchange(ctx context.Context, code, nonce, verifier string) (accounts.ExternalLogin, error)
 	// VerifyLogout checks a back-channel logout token and returns its subject.
 	VerifyLogout(ctx context.Context, raw string) (string, error)
 }
@@ -26,7 +27,7 @@ func (h *Handler) oidcStart(w http.ResponseWriter, r *http.Request) error {
 	if h.sso == nil {
 		return errNotFound
 	}
-	state, nonce, verifier := activitypub.NewSecret(), activitypub.NewSecret(), activitypub.NewSecret()
+	state, nonce, verifier := accounts.NewSecret(), accounts.NewSecret(), accounts.NewSecret()
 	next := safeNext(r.URL.Query().Get("next"))
 	setCookie(w, &http.Cookie{Name: h.oidcCookie(), Value: state + "." + nonce + "." + verifier + "." + next,
 		Path: "/", MaxAge: 600, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
@@ -65,7 +66,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 		h.log.WarnContext(r.Context(), "oidc sign-in refused", "err", err)
 		return errSSORefused
 	}
-	step, err := h.svc.SignInExternal(r.Context(), in, r.UserAgent())
+	step, err := h.accounts.SignInExternal(r.Context(), in, r.UserAgent())
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ func (h *Handler) oidcBackChannelLogout(w http.ResponseWriter, r *http.Request) 
 		w.WriteHeader(http.StatusBadRequest)
 		return nil
 	}
-	if err := h.svc.ExternalLogout(r.Context(), sub); err != nil {
+	if err := h.accounts.ExternalLogout(r.Context(), sub); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusOK)

@@ -11,7 +11,9 @@ import (
 	"net/http"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 )
@@ -36,6 +38,10 @@ type Options struct {
 	// Preview renders the compose form's Markdown preview; the same renderer the service posts
 	// with. Without it the preview shows the text as typed.
 	Preview activitypub.Renderer
+	// Accounts is the sign-in and account governance area. Required.
+	Accounts *accounts.Accounts
+	// Moderation is the reports, audit log and retention area. Required.
+	Moderation *moderation.Moderation
 	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
 	SSO SSO
 	// Questions, when set, serves the questions pages (/questions).
@@ -50,29 +56,31 @@ type Options struct {
 
 // Handler serves the staff web UI. Build it with New and mount it with Routes.
 type Handler struct {
-	svc       *activitypub.Service
-	log       *slog.Logger
-	secure    bool
-	requestID func(ctx context.Context) string
-	pages     map[string]*template.Template
-	assets    *assets
-	cop       *http.CrossOriginProtection
-	media     *activitypub.MediaService
-	preview   activitypub.Renderer
-	markers   *preferences.Markers
-	views     *activitypub.Views
-	live      *liveHub
-	sso       SSO
-	questions *questions.Questions
-	groups    *groups.Groups // nil: the group pages answer 404
-	prefs     *preferences.Settings
+	svc        *activitypub.Service
+	accounts   *accounts.Accounts
+	moderation *moderation.Moderation
+	log        *slog.Logger
+	secure     bool
+	requestID  func(ctx context.Context) string
+	pages      map[string]*template.Template
+	assets     *assets
+	cop        *http.CrossOriginProtection
+	media      *activitypub.MediaService
+	preview    activitypub.Renderer
+	markers    *preferences.Markers
+	views      *activitypub.Views
+	live       *liveHub
+	sso        SSO
+	questions  *questions.Questions
+	groups     *groups.Groups // nil: the group pages answer 404
+	prefs      *preferences.Settings
 }
 
 // New checks the options, parses the embedded templates and fingerprints the static assets, so a
 // broken template fails at start-up rather than on the first request.
 func New(o Options) (*Handler, error) {
-	if o.Service == nil || o.Views == nil {
-		return nil, errors.New("web.New: Service and Views are required")
+	if o.Service == nil || o.Views == nil || o.Accounts == nil || o.Moderation == nil {
+		return nil, errors.New("web.New: Service, Views, Accounts and Moderation are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -81,19 +89,21 @@ func New(o Options) (*Handler, error) {
 		o.RequestID = func(context.Context) string { return "" }
 	}
 	h := &Handler{
-		svc:       o.Service,
-		log:       o.Logger,
-		secure:    o.SecureCookies,
-		requestID: o.RequestID,
-		media:     o.Media,
-		preview:   o.Preview,
-		live:      newLiveHub(),
-		markers:   o.Markers,
-		views:     o.Views,
-		sso:       o.SSO,
-		questions: o.Questions,
-		groups:    o.Groups,
-		prefs:     o.Settings,
+		svc:        o.Service,
+		accounts:   o.Accounts,
+		moderation: o.Moderation,
+		log:        o.Logger,
+		secure:     o.SecureCookies,
+		requestID:  o.RequestID,
+		media:      o.Media,
+		preview:    o.Preview,
+		live:       newLiveHub(),
+		markers:    o.Markers,
+		views:      o.Views,
+		sso:        o.SSO,
+		questions:  o.Questions,
+		groups:     o.Groups,
+		prefs:      o.Settings,
 	}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {

@@ -81,7 +81,7 @@ func TestOversizedBodiesGet413(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := in.Service.IssueToken(ctx, acct.User.ActorID, "", []string{"read", "write"})
+	token, _, err := in.Accounts.IssueToken(ctx, acct.User.ActorID, "", []string{"read", "write"})
 	if err != nil {
 		t.Fatal(err)
 	}

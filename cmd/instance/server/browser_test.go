@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/password"
 )
 
@@ -58,7 +59,7 @@ func TestBrowserOAuthConsentOnPlainHTTPHost(t *testing.T) {
 	if _, err := in.Service.CreateLocalUser(ctx, activitypub.NewUser{Username: "jo", Email: "jo@council.example", Password: pw}); err != nil {
 		t.Fatal(err)
 	}
-	app, secret, err := in.Service.RegisterApp(ctx, activitypub.AppInput{Name: "Tusky", RedirectURIs: []string{activitypub.OOBRedirect}, Scopes: "read write"})
+	app, secret, err := in.Accounts.RegisterApp(ctx, accounts.AppInput{Name: "Tusky", RedirectURIs: []string{accounts.OOBRedirect}, Scopes: "read write"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestBrowserOAuthConsentOnPlainHTTPHost(t *testing.T) {
 	bctx, cancel = context.WithTimeout(bctx, 90*time.Second)
 	defer cancel()
 
-	authURL := base + "/oauth/authorize?" + url.Values{"client_id": {app.ClientID}, "redirect_uri": {activitypub.OOBRedirect},
+	authURL := base + "/oauth/authorize?" + url.Values{"client_id": {app.ClientID}, "redirect_uri": {accounts.OOBRedirect},
 		"response_type": {"code"}, "scope": {"read write"}}.Encode()
 	err = chromedp.Do(bctx,
 		chromedp.Navigate(authURL),
@@ -125,7 +126,7 @@ func TestBrowserOAuthConsentOnPlainHTTPHost(t *testing.T) {
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}}}
 	res, err := client.PostForm(base+"/oauth/token", url.Values{"grant_type": {"authorization_code"}, "client_id": {app.ClientID},
-		"client_secret": {secret}, "code": {strings.TrimSpace(code)}, "redirect_uri": {activitypub.OOBRedirect}})
+		"client_secret": {secret}, "code": {strings.TrimSpace(code)}, "redirect_uri": {accounts.OOBRedirect}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -298,10 +298,12 @@ func (in *Instance) joinCluster(ctx context.Context) error {
 	bus.Subscribe(storage.TopicSetting, policy) // the federation mode is a setting
 	bus.Subscribe(storage.TopicActor, func(string) { in.Fed.Resolver().ForgetKeys() })
 	bus.Subscribe(storage.TopicToken, in.API.TokenRevoked)
+	bus.Subscribe(storage.TopicGroup, func(string) { in.Groups.InvalidateIndex() })
 	bus.OnResync(func() {
 		in.log.Info("cluster: bus reconnected; dropping caches")
 		in.Fed.Policy().Invalidate()
 		in.Fed.Resolver().ForgetKeys()
+		in.Groups.InvalidateIndex()
 	})
 	return nil
 }

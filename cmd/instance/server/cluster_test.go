@@ -17,6 +17,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/storage/storagetest"
 )
@@ -65,7 +66,7 @@ func (n *node) user(t *testing.T, name string) (*activitypub.Account, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := n.in.Service.IssueToken(ctx, acct.User.ActorID, "", []string{"read", "write", "follow"})
+	secret, _, err := n.in.Accounts.IssueToken(ctx, acct.User.ActorID, "", []string{"read", "write", "follow"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +384,7 @@ func TestRevocationReachesOtherProcess(t *testing.T) {
 		t.Fatalf("before revocation: %d", res.StatusCode)
 	}
 	// The other process has the token cached now.
-	if err := nodes[0].in.Store.RevokeToken(context.Background(), activitypub.HashSecret(tok), time.Now()); err != nil {
+	if err := nodes[0].in.Store.RevokeToken(context.Background(), accounts.HashSecret(tok), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(authCacheWindow / 2)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/mail"
 	"github.com/guildhall/guildhall/adapters/oidc"
 	"github.com/guildhall/guildhall/adapters/totp"
@@ -66,13 +67,13 @@ func parseGroupRoles(s string) (map[string]activitypub.Role, error) {
 // provider is discovered here, so a wrong issuer stops start-up with a clear message.
 func (in *Instance) setupGovernance(ctx context.Context) error {
 	g := in.Config.Gov
-	in.Service.SetTOTP(totp.TOTP{})
+	in.Accounts.SetTOTP(totp.TOTP{})
 	if g.SMTPURL != "" {
 		m, err := mail.New(mail.Options{URL: g.SMTPURL, From: g.SMTPFrom})
 		if err != nil {
 			return err
 		}
-		in.Service.SetMailer(m)
+		in.Accounts.SetMailer(m)
 	}
 	if g.OIDCIssuer == "" {
 		return nil
@@ -88,7 +89,7 @@ func (in *Instance) setupGovernance(ctx context.Context) error {
 		return fmt.Errorf("single sign-on: %w", err)
 	}
 	in.sso = c
-	return in.Service.SetSSO(activitypub.SSOOptions{Issuer: c.Issuer(), GroupRoles: roles,
+	return in.Accounts.SetSSO(accounts.SSOOptions{Issuer: c.Issuer(), GroupRoles: roles,
 		DisablePasswords: g.DisablePasswordLogin})
 }
 

@@ -16,6 +16,7 @@ import (
 	oidcpkg "github.com/zitadel/oidc/v3/pkg/oidc"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/mail/mailtest"
 	"github.com/guildhall/guildhall/adapters/oidc/oidctest"
 	"github.com/guildhall/guildhall/adapters/password"
@@ -106,11 +107,11 @@ const testPass = "a long enough password"
 func (g *govInstance) owner(t *testing.T) *activitypub.Account {
 	t.Helper()
 	ctx := context.Background()
-	tok, err := g.Service.PrepareSetup(ctx)
+	tok, err := g.Accounts.PrepareSetup(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := g.Service.CompleteSetup(ctx, tok, activitypub.NewUser{Username: "owner", Email: "owner@council.test", Password: testPass})
+	a, err := g.Accounts.CompleteSetup(ctx, tok, activitypub.NewUser{Username: "owner", Email: "owner@council.test", Password: testPass})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,8 +122,8 @@ func TestWebSignUpConfirmAndReset(t *testing.T) {
 	g := startGovInstance(t, false, nil)
 	ctx := context.Background()
 	owner := g.owner(t)
-	if err := g.Service.SetRegistrationPolicy(ctx, owner, activitypub.RegistrationPolicy{
-		Mode: activitypub.RegistrationOpen, Domains: []string{"devon.gov.uk"}}, ""); err != nil {
+	if err := g.Accounts.SetRegistrationPolicy(ctx, owner, accounts.RegistrationPolicy{
+		Mode: accounts.RegistrationOpen, Domains: []string{"devon.gov.uk"}}, ""); err != nil {
 		t.Fatal(err)
 	}
 	b := browser(t)
@@ -272,7 +273,7 @@ func TestWebSingleSignOn(t *testing.T) {
 		b := browser(t)
 		mustGet(t, b, g.idp.Login(t, b, g.base+"/auth/oidc", "zoe", "idp password", callback).String())
 		a, _ := g.Store.ActorByUsername(ctx, "zoe", "")
-		tok, _, err := g.Service.IssueToken(ctx, a.ID, "", []string{"read"})
+		tok, _, err := g.Accounts.IssueToken(ctx, a.ID, "", []string{"read"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,7 +306,7 @@ func TestWebSingleSignOn(t *testing.T) {
 		if home := mustGet(t, b, g.base+"/"); strings.Contains(home, "@zoe@") {
 			t.Error("still signed in after the provider's logout")
 		}
-		if _, _, err := g.Service.TokenAccount(ctx, tok); err == nil {
+		if _, _, err := g.Accounts.TokenAccount(ctx, tok); err == nil {
 			t.Error("API token still valid after the provider's logout")
 		}
 	})

@@ -94,7 +94,7 @@ func newAPIClient(t *testing.T, in *Instance) *apiClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := in.Service.IssueToken(ctx, acct.Actor.ID, "", []string{"read", "write"})
+	token, _, err := in.Accounts.IssueToken(ctx, acct.Actor.ID, "", []string{"read", "write"})
 	if err != nil {
 		t.Fatal(err)
 	}

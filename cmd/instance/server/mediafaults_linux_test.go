@@ -75,7 +75,7 @@ func TestUploadStorageFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			token, _, err := in.Service.IssueToken(ctx, acct.Actor.ID, "", []string{"write"})
+			token, _, err := in.Accounts.IssueToken(ctx, acct.Actor.ID, "", []string{"write"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,8 +16,10 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
 	"github.com/guildhall/guildhall/activitypub/ideas"
+	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
 	"github.com/guildhall/guildhall/adapters/markdown"
@@ -84,7 +86,10 @@ type Instance struct {
 	Web     *web.Handler
 	Media   *activitypub.MediaService
 	Groups  *groups.Groups
-	Ideas   *ideas.Ideas
+	// Accounts and Moderation are the sign-in and governance areas, built once here.
+	Accounts   *accounts.Accounts
+	Moderation *moderation.Moderation
+	Ideas      *ideas.Ideas
 	// Questions is the Q&A area, over the groups area.
 	Questions *questions.Questions
 	log       *slog.Logger
@@ -143,6 +148,12 @@ func (in *Instance) prepare(ctx context.Context) error {
 	if in.Groups, err = groups.New(svc, in.Store, in.log); err != nil {
 		return err
 	}
+	if in.Accounts, err = accounts.New(svc, in.Store, in.log); err != nil {
+		return err
+	}
+	if in.Moderation, err = moderation.New(svc, in.Store, in.log); err != nil {
+		return err
+	}
 	if in.Questions, err = questions.New(svc, in.Store, in.Groups, in.log); err != nil {
 		return err
 	}
@@ -165,7 +176,7 @@ func New(ctx context.Context, cfg Config, o Options) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	token, err := in.Service.PrepareSetup(ctx)
+	token, err := in.Accounts.PrepareSetup(ctx)
 	if err != nil {
 		in.Close()
 		return nil, fmt.Errorf("setup token: %w", err)
@@ -230,6 +241,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	api, err := mastoapi.New(mastoapi.Options{Service: in.Service, Logger: in.log, EnableStreaming: true,
 		Media: in.Media, RateLimit: limit, RateWindow: 5 * time.Minute, RateCounter: in.rateCounter(),
 		Groups: in.Groups, Questions: in.Questions, Ideas: in.Ideas,
+		Accounts: in.Accounts, Moderation: in.Moderation,
 		Lists: prefs.lists, Markers: prefs.markers, Filters: prefs.filters, Conversations: prefs.conversations,
 		Settings: prefs.settings})
 	if err != nil {
@@ -248,6 +260,7 @@ func (in *Instance) routes() (http.Handler, error) {
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
 		RequestID: RequestID, Media: in.Media, Preview: preview, Views: views, Markers: prefs.markers,
 		SSO: in.webSSO(), Questions: in.Questions, Groups: in.Groups, Settings: prefs.settings,
+		Accounts: in.Accounts, Moderation: in.Moderation,
 	})
 	if err != nil {
 		return nil, err
@@ -305,6 +318,8 @@ func (in *Instance) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 			fmt.Fprintf(w, "%s{pool=%q} %g\n", m.name, p.name, m.value(p.stats))
 		}
 	}
+	fmt.Fprintf(w, "# HELP guildhall_db_statements_total SQL statements run (transaction control not counted).\n"+
+		"# TYPE guildhall_db_statements_total counter\nguildhall_db_statements_total %d\n", in.Store.Statements())
 	metrics.WriteProcessMetrics(w)
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	filemedia "github.com/guildhall/guildhall/adapters/media"
 	"github.com/guildhall/guildhall/adapters/media/mediatest"
@@ -45,6 +46,7 @@ var testKey = sync.OnceValue(func() *rsa.PrivateKey {
 type server struct {
 	t     *testing.T
 	svc   *activitypub.Service
+	acc   *accounts.Accounts
 	store *storage.Store
 	media *activitypub.MediaService
 	dir   string
@@ -68,6 +70,10 @@ func newServer(t *testing.T, st *storage.Store, maxBytes int64) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	acc, err := accounts.New(svc, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "media")
 	files, err := filemedia.NewDirFileStore(dir, svc.BaseURL())
 	if err != nil {
@@ -83,11 +89,11 @@ func newServer(t *testing.T, st *storage.Store, maxBytes int64) *server {
 			if !ok {
 				return nil, activitypub.E("test", activitypub.Unauthorized, "The access token is invalid")
 			}
-			tok, acct, err := svc.TokenAccount(r.Context(), secret)
+			tok, acct, err := acc.TokenAccount(r.Context(), secret)
 			if err != nil {
 				return nil, err
 			}
-			if !activitypub.ScopeGranted(tok.Scopes, scope) {
+			if !accounts.ScopeGranted(tok.Scopes, scope) {
 				return nil, activitypub.E("test", activitypub.Forbidden, "This action is outside the authorized scopes")
 			}
 			return acct, nil
@@ -103,7 +109,7 @@ func newServer(t *testing.T, st *storage.Store, maxBytes int64) *server {
 	ts.Config.Handler = r
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &server{t: t, svc: svc, store: st, media: ms, dir: dir, url: ts.URL}
+	return &server{t: t, svc: svc, acc: acc, store: st, media: ms, dir: dir, url: ts.URL}
 }
 
 // writeError maps kinds as ui/mastoapi does.
@@ -129,7 +135,7 @@ func (s *server) user(name string, scopes ...string) (*activitypub.Account, stri
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	secret, _, err := s.svc.IssueToken(ctx, a.Actor.ID, "", scopes)
+	secret, _, err := s.acc.IssueToken(ctx, a.Actor.ID, "", scopes)
 	if err != nil {
 		s.t.Fatal(err)
 	}

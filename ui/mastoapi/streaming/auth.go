@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // httpError is a refusal answered before any stream opens.
@@ -39,7 +40,7 @@ func (h *Hub) authenticate(ctx context.Context, secret string) (*activitypub.OAu
 	if secret == "" {
 		return nil, nil, &httpError{http.StatusUnauthorized, "Missing access token"}
 	}
-	tok, acct, err := h.svc.TokenAccount(ctx, secret)
+	tok, acct, err := h.tokens.TokenAccount(ctx, secret)
 	switch {
 	case activitypub.KindOf(err) == activitypub.Unauthorized:
 		return nil, nil, &httpError{http.StatusUnauthorized, activitypub.Message(err)}
@@ -48,7 +49,7 @@ func (h *Hub) authenticate(ctx context.Context, secret string) (*activitypub.OAu
 		return nil, nil, &httpError{http.StatusInternalServerError, "Internal server error"}
 	case acct == nil:
 		return nil, nil, &httpError{http.StatusUnauthorized, "This method requires an authenticated user"}
-	case !activitypub.ScopeGranted(tok.Scopes, "read:statuses") && !activitypub.ScopeGranted(tok.Scopes, "read:notifications"):
+	case !accounts.ScopeGranted(tok.Scopes, "read:statuses") && !accounts.ScopeGranted(tok.Scopes, "read:notifications"):
 		return nil, nil, &httpError{http.StatusUnauthorized, "Access token does not have the required scopes"}
 	}
 	return tok, acct, nil

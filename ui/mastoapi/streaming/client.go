@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 const (
@@ -80,7 +81,7 @@ func (e *streamError) Error() string { return e.msg }
 
 // subscribe adds a stream after checking the token's scope and, for a list, its owner.
 func (c *client) subscribe(ctx context.Context, s stream) *streamError {
-	if !activitypub.ScopeGranted(c.scopes, s.scope()) {
+	if !accounts.ScopeGranted(c.scopes, s.scope()) {
 		return &streamError{"Access token does not have the required scopes", 401}
 	}
 	if s.name == streamList {
@@ -167,7 +168,7 @@ func (c *client) run(t transport) error {
 func (c *client) heartbeat(t transport) error {
 	ctx, cancel := context.WithTimeout(c.ctx, pingTimeout)
 	defer cancel()
-	_, acct, err := c.hub.svc.TokenAccount(ctx, c.secret)
+	_, acct, err := c.hub.tokens.TokenAccount(ctx, c.secret)
 	switch {
 	case activitypub.KindOf(err) == activitypub.Unauthorized || (err == nil && acct == nil):
 		return errRevoked

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/adapters/markdown"
 	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/federation/content"
@@ -44,6 +45,7 @@ type world struct {
 	t     *testing.T
 	ctx   context.Context
 	svc   *activitypub.Service
+	acc   *accounts.Accounts
 	store *storage.Store
 	hub   *Hub
 	srv   *httptest.Server
@@ -95,7 +97,11 @@ func newWorld(t *testing.T, tweak func(*Options)) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{Service: svc, Logger: log, RenderStatus: testRenderStatus, RenderNotification: testRenderNotification}
+	acc, err := accounts.New(svc, st, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Service: svc, Tokens: acc, Logger: log, RenderStatus: testRenderStatus, RenderNotification: testRenderNotification}
 	if tweak != nil {
 		tweak(&o)
 	}
@@ -111,7 +117,7 @@ func newWorld(t *testing.T, tweak func(*Options)) *world {
 		hub.Close()
 		srv.Close()
 	})
-	return &world{t: t, ctx: context.Background(), svc: svc, store: st, hub: hub, srv: srv, logs: logs}
+	return &world{t: t, ctx: context.Background(), svc: svc, acc: acc, store: st, hub: hub, srv: srv, logs: logs}
 }
 
 // user creates a local account and a token for it with the given scopes ("read write" when none).
@@ -129,7 +135,7 @@ func (w *world) token(acct *activitypub.Account, scopes ...string) string {
 	if len(scopes) == 0 {
 		scopes = []string{"read", "write"}
 	}
-	secret, _, err := w.svc.IssueToken(w.ctx, acct.User.ActorID, "", scopes)
+	secret, _, err := w.acc.IssueToken(w.ctx, acct.User.ActorID, "", scopes)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -19,9 +19,16 @@ const (
 	DefaultBuffer    = 64
 )
 
-// Options configures a Hub. Service, RenderStatus and RenderNotification are required.
+// Tokens resolves an access token to its account (the accounts area does).
+type Tokens interface {
+	TokenAccount(ctx context.Context, secret string) (*activitypub.OAuthToken, *activitypub.Account, error)
+}
+
+// Options configures a Hub. Service, Tokens, RenderStatus and RenderNotification are required.
 type Options struct {
 	Service *activitypub.Service
+	// Tokens checks the access token a connection presents, at connection and at each heartbeat.
+	Tokens Tokens
 	// Logger receives disconnections of slow clients and render failures; slog.Default() when nil.
 	Logger *slog.Logger
 	// RenderStatus returns the Mastodon Status JSON of statusID as viewer sees it. It must apply
@@ -45,6 +52,7 @@ type Options struct {
 // Service.SetEvents, mount it with Routes (or as an http.Handler), and Close it on shutdown.
 type Hub struct {
 	svc    *activitypub.Service
+	tokens Tokens
 	log    *slog.Logger
 	opts   Options
 	router *mux.Router
@@ -71,8 +79,8 @@ var (
 
 // New checks the options and returns a Hub.
 func New(o Options) (*Hub, error) {
-	if o.Service == nil || o.RenderStatus == nil || o.RenderNotification == nil {
-		return nil, errors.New("streaming.New: Service, RenderStatus and RenderNotification are required")
+	if o.Service == nil || o.Tokens == nil || o.RenderStatus == nil || o.RenderNotification == nil {
+		return nil, errors.New("streaming.New: Service, Tokens, RenderStatus and RenderNotification are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -85,7 +93,7 @@ func New(o Options) (*Hub, error) {
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	h := &Hub{
-		svc: o.Service, log: o.Logger, opts: o, ctx: ctx, cancel: cancel,
+		svc: o.Service, tokens: o.Tokens, log: o.Logger, opts: o, ctx: ctx, cancel: cancel,
 		clients: map[*client]struct{}{}, byToken: map[string]map[*client]struct{}{},
 	}
 	h.router = mux.NewRouter()
@@ -111,7 +119,7 @@ func (h *Hub) Publish(_ context.Context, e activitypub.Event) {
 	}
 }
 
-// TokenRevoked closes every stream opened with the token whose hash (activitypub.HashSecret) is
+// TokenRevoked closes every stream opened with the token whose hash (accounts.HashSecret) is
 // given. The OAuth revoke endpoint calls it; other processes notice at their next heartbeat.
 func (h *Hub) TokenRevoked(tokenHash string) {
 	h.mu.RLock()

@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 func TestRevokedTokenClosesStreams(t *testing.T) {
@@ -29,7 +30,7 @@ func TestRevokedTokenClosesStreams(t *testing.T) {
 			other := w.token(ann)
 			s := w.dial(secret, "stream=user")
 			keep := w.dial(other, "stream=user")
-			hash := activitypub.HashSecret(secret)
+			hash := accounts.HashSecret(secret)
 			if err := w.store.RevokeToken(w.ctx, hash, time.Now()); err != nil {
 				t.Fatal(err)
 			}

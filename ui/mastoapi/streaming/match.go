@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
 )
 
 // match returns the subscriptions of this connection that should carry env, after the checks
@@ -18,7 +19,7 @@ func (c *client) match(ctx context.Context, viewer *activitypub.Account, env *en
 			return nil
 		}
 		// The user stream carries notifications too, but only for tokens that may read them.
-		userToo := activitypub.ScopeGranted(c.scopes, "read:notifications")
+		userToo := accounts.ScopeGranted(c.scopes, "read:notifications")
 		for _, s := range subs {
 			if s.name == streamNotification || (s.name == streamUser && userToo) {
 				out = append(out, s)

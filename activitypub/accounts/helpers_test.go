@@ -1,0 +1,98 @@
+package accounts_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"log/slog"
+	"sync"
+	"testing"
+
+	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
+	"github.com/guildhall/guildhall/federation/content"
+	"github.com/guildhall/guildhall/storage"
+	"github.com/guildhall/guildhall/storage/storagetest"
+)
+
+// testKey is one RSA key shared by every actor in these tests: generating 2048-bit keys per
+// account would dominate the run time and tells us nothing about the rules under test.
+var testKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// world is one instance's service on a real store.
+type world struct {
+	t     *testing.T
+	ctx   context.Context
+	svc   *ap.Service
+	store *storage.Store
+}
+
+func newWorld(t *testing.T, st *storage.Store) *world {
+	t.Helper()
+	render, err := markdown.NewDomain("https://council.test", content.NewSanitizer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := ap.NewService(ap.Options{
+		Host: "council.test", Store: st, Renderer: render,
+		Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
+		NewKey:    func() (*rsa.PrivateKey, error) { return testKey(), nil },
+		Logger:    slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &world{t: t, ctx: context.Background(), svc: svc, store: st}
+}
+
+// eachWorld runs fn on SQLite and, when configured, PostgreSQL.
+func eachWorld(t *testing.T, fn func(t *testing.T, w *world)) {
+	storagetest.ForEach(t, func(t *testing.T, st *storage.Store) { fn(t, newWorld(t, st)) })
+}
+
+func (w *world) user(name string) *ap.Account {
+	w.t.Helper()
+	a, err := w.svc.CreateLocalUser(w.ctx, ap.NewUser{Username: name, Email: name + "@council.test", Password: "a long enough password"})
+	if err != nil {
+		w.t.Fatalf("create %s: %v", name, err)
+	}
+	return a
+}
+
+// remote stores a remote actor as the federation layer would after fetching it.
+func (w *world) remote(name, domain string) *ap.Actor {
+	w.t.Helper()
+	uri := "https://" + domain + "/users/" + name
+	a := &ap.Actor{ID: w.svc.NewID(), URI: uri, Kind: ap.KindPerson, Username: name, Domain: domain,
+		Inbox: uri + "/inbox", SharedInbox: "https://" + domain + "/inbox", FollowersURI: uri + "/followers",
+		PublicKeyID: uri + "#main-key", CreatedAt: w.svc.Now(), UpdatedAt: w.svc.Now()}
+	if err := w.store.CreateActor(w.ctx, a); err != nil {
+		w.t.Fatal(err)
+	}
+	return a
+}
+
+func (w *world) outbox() []*ap.OutboxItem {
+	w.t.Helper()
+	items, err := w.store.PendingOutbox(w.ctx, 100)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return items
+}
+
+func contains(ids []string, id string) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,98 @@
+package moderation_test
+
+import (
+	"crypto/rsa"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/activitypub/accounts"
+	"github.com/guildhall/guildhall/activitypub/moderation"
+	"github.com/guildhall/guildhall/adapters/mail"
+	"github.com/guildhall/guildhall/adapters/mail/mailtest"
+	"github.com/guildhall/guildhall/adapters/markdown"
+	"github.com/guildhall/guildhall/adapters/password"
+	"github.com/guildhall/guildhall/adapters/totp"
+	"github.com/guildhall/guildhall/federation/content"
+	"github.com/guildhall/guildhall/storage"
+	"github.com/guildhall/guildhall/storage/storagetest"
+)
+
+// govWorld is a world with a real SMTP server, the TOTP adapter and a clock the test moves.
+type govWorld struct {
+	*world
+	smtp  *mailtest.Server
+	mu    sync.Mutex
+	clock time.Time
+	owner *ap.Account
+	acc   *accounts.Accounts
+	mod   *moderation.Moderation
+}
+
+func newGovWorld(t *testing.T, st *storage.Store) *govWorld {
+	t.Helper()
+	g := &govWorld{clock: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC), smtp: mailtest.Start(t, "", "")}
+	render, err := markdown.NewDomain("https://council.test", content.NewSanitizer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := ap.NewService(ap.Options{
+		Host: "council.test", Store: st, Renderer: render,
+		Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
+		NewKey:    func() (*rsa.PrivateKey, error) { return testKey(), nil },
+		Logger:    slog.New(slog.DiscardHandler),
+		Now:       g.now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mail.New(mail.Options{URL: g.smtp.URL, From: "Guildhall <noreply@council.test>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := accounts.New(svc, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := moderation.New(svc, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.acc, g.mod = acc, mod
+	acc.SetMailer(m)
+	acc.SetTOTP(totp.TOTP{})
+	g.world = &world{t: t, ctx: t.Context(), svc: svc, store: st}
+	tok, err := acc.PrepareSetup(g.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.owner, err = acc.CompleteSetup(g.ctx, tok, ap.NewUser{Username: "owner", Email: "owner@council.test", Password: "a long enough password"}); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func eachGovWorld(t *testing.T, fn func(t *testing.T, g *govWorld)) {
+	storagetest.ForEach(t, func(t *testing.T, st *storage.Store) { fn(t, newGovWorld(t, st)) })
+}
+
+func (g *govWorld) now() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.clock
+}
+
+func (g *govWorld) advance(d time.Duration) {
+	g.mu.Lock()
+	g.clock = g.clock.Add(d)
+	g.mu.Unlock()
+}
+
+func wantKind(t *testing.T, err error, kind ap.Kind, what string) {
+	t.Helper()
+	if ap.KindOf(err) != kind {
+		t.Fatalf("%s: got %v (%s), want %s", what, err, ap.KindOf(err), kind)
+	}
+}

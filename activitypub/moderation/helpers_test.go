@@ -1,0 +1,48 @@
+package moderation_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"sync"
+	"testing"
+
+	ap "github.com/guildhall/guildhall/activitypub"
+	"github.com/guildhall/guildhall/storage"
+)
+
+// testKey is one RSA key shared by every actor in these tests: generating 2048-bit keys per
+// account would dominate the run time and tells us nothing about the rules under test.
+var testKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// world is one instance's service on a real store.
+type world struct {
+	t     *testing.T
+	ctx   context.Context
+	svc   *ap.Service
+	store *storage.Store
+}
+
+func (w *world) user(name string) *ap.Account {
+	w.t.Helper()
+	a, err := w.svc.CreateLocalUser(w.ctx, ap.NewUser{Username: name, Email: name + "@council.test", Password: "a long enough password"})
+	if err != nil {
+		w.t.Fatalf("create %s: %v", name, err)
+	}
+	return a
+}
+
+func (w *world) post(by *ap.Account, text string, vis ap.Visibility) *ap.Status {
+	w.t.Helper()
+	st, err := w.svc.Post(w.ctx, by, ap.PostInput{Text: text, Visibility: vis})
+	if err != nil {
+		w.t.Fatalf("post: %v", err)
+	}
+	return st
+}
