@@ -44,7 +44,7 @@ func TestAccountPage(t *testing.T) {
 	token := p.csrf(t)
 
 	tests := []struct {
-		name, field, message    string
+		name, field, message   string
 		current, next, confirm string
 	}{
 		{"no current password", "current_password", "Enter your current password", "", "a brand new passphrase", "a brand new passphrase"},
