@@ -39,6 +39,9 @@ func (s *Service) ReviseLocalStatus(ctx context.Context, st *Status, content str
 		return Wrap(op, err)
 	}
 	s.publish(ctx, Event{Type: "status.update", StatusID: st.ID, Public: st.Visibility == Public})
+	for _, fn := range s.onEdit {
+		fn(ctx, author, st) // a group that relayed it re-announces the new version
+	}
 	return nil
 }
 

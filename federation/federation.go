@@ -15,8 +15,8 @@ import (
 
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/groups"
-	"github.com/guildhall/guildhall/federation/as2"
 	"github.com/guildhall/guildhall/activitypub/ideas"
+	"github.com/guildhall/guildhall/federation/as2"
 	"github.com/guildhall/guildhall/federation/delivery"
 	"github.com/guildhall/guildhall/federation/docs"
 	"github.com/guildhall/guildhall/federation/fetch"

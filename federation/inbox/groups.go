@@ -115,5 +115,8 @@ func (h *Handler) groupUpdate(ctx context.Context, objectID string) error {
 	if o.AttributedTo != author.URI || !as2.SameOrigin(o.ID, author.URI) {
 		return forbidden("the announced update is not its author's")
 	}
-	return h.svc.ReceiveUpdateStatus(ctx, author, h.deref.StatusFromObject(o, author))
+	if err := h.svc.ReceiveUpdateStatus(ctx, author, h.deref.StatusFromObject(o, author)); err != nil {
+		return err
+	}
+	return h.updatedIdeaTerms(ctx, author, o) // an idea's status line and terms, as from the author
 }

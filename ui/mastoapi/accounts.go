@@ -190,6 +190,11 @@ func (h *Handler) relationshipAction(w http.ResponseWriter, r *http.Request, c *
 func (h *Handler) follow(w http.ResponseWriter, r *http.Request, c *call) error {
 	reblogs := !c.p.has("reblogs") || c.p.boolean("reblogs")
 	return h.relationshipAction(w, r, c, func(ctx context.Context, id string) (*activitypub.Relationship, error) {
+		if h.groups != nil {
+			if a, err := h.svc.ActorByID(ctx, id); err == nil && a.Kind == activitypub.KindGroup && a.Local() {
+				return h.groups.Join(ctx, c.account, id) // the group's join rules (invite-only) apply
+			}
+		}
 		return h.svc.Follow(ctx, c.account, id, reblogs, c.p.boolean("notify"))
 	})
 }

@@ -249,14 +249,18 @@ func (h *Handler) groupFind(w http.ResponseWriter, r *http.Request) error {
 // groupShow is a group's page: about, rules, counts, the join button, the posts and, for
 // members, the form to post in it.
 func (h *Handler) groupShow(w http.ResponseWriter, r *http.Request) error {
-	acct, ok, err := h.groupsOn(w, r)
-	if !ok {
-		return err
+	if h.groups == nil {
+		return errNotFound
 	}
 	ctx := r.Context()
+	acct := AccountFrom(ctx)
 	a, set, err := h.groupFromPath(r)
 	if err != nil {
 		return err
+	}
+	if acct == nil && (set == nil || set.Reach != groups.Federated) {
+		// Signed out, only a local federated group's page is shown, as its profile was.
+		return redirect(w, r, signInURL(r))
 	}
 	pr := h.presenter(r)
 	gp := &groupPage{Group: h.groupCard(pr, a), Compose: h.newCompose(h.groupHref(a), true)}
@@ -265,8 +269,10 @@ func (h *Handler) groupShow(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Path != gp.Group.Page {
 		return redirect(w, r, gp.Group.Page)
 	}
-	if gp.Rel, err = h.svc.Relationship(ctx, acct.Actor.ID, a.ID); err != nil {
-		return err
+	if acct != nil {
+		if gp.Rel, err = h.svc.Relationship(ctx, acct.Actor.ID, a.ID); err != nil {
+			return err
+		}
 	}
 	if set != nil {
 		if err := h.localGroupDetails(ctx, pr, acct, a, set, gp); err != nil {
@@ -293,6 +299,9 @@ func (h *Handler) localGroupDetails(ctx context.Context, pr presenter, acct *act
 		if !gone(m) {
 			gp.Moderators = append(gp.Moderators, pr.actor(m))
 		}
+	}
+	if acct == nil {
+		return nil
 	}
 	if gp.Moderator, err = h.groups.MayModerate(ctx, acct, a.ID); err != nil {
 		return err

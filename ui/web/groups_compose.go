@@ -59,3 +59,12 @@ func (h *Handler) postIn(ctx context.Context, acct *activitypub.Account, groupID
 	}
 	return h.svc.Post(ctx, acct, in)
 }
+
+// follow follows someone, or joins a local group by its own rules (an invite-only group admits
+// only the invited), whichever page the button was on.
+func (h *Handler) follow(ctx context.Context, acct *activitypub.Account, a *activitypub.Actor) (*activitypub.Relationship, error) {
+	if h.groups != nil && a.Kind == activitypub.KindGroup && a.Local() {
+		return h.groups.Join(ctx, acct, a.ID)
+	}
+	return h.svc.Follow(ctx, acct, a.ID, true, false)
+}

@@ -192,3 +192,32 @@ func TestGroupInviteOnly(t *testing.T) {
 	e.post(sam, page+"/join", url.Values{"csrf_token": {e.csrfOf(sam)}}).wantStatus(t, http.StatusForbidden)
 	e.get(amy, "/groups").wantBody(t, "Your groups", "Web managers")
 }
+
+// TestGroupPageSignedOut: a federated group's page is public, like a profile, and its profile
+// address leads there; an internal group's page asks to sign in first.
+func TestGroupPageSignedOut(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	_, ben := e.user("ben")
+	if _, err := e.groups.Create(t.Context(), ben, groups.Input{Handle: "web_managers", DisplayName: "Web managers",
+		Rules: "Be kind."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.groups.Create(t.Context(), ben, groups.Input{Handle: "staff_only", Reach: groups.Internal}); err != nil {
+		t.Fatal(err)
+	}
+	anon := newClient(t, e.srv)
+	e.get(anon, "/@web_managers").wantRedirect(t, "/groups/web_managers")
+	p := e.get(anon, "/groups/web_managers")
+	p.wantStatus(t, http.StatusOK)
+	p.wantBody(t, "Web managers", "Be kind.", "Sign in to join Web managers")
+	if strings.Contains(p.body, `action="/groups/web_managers/join"`) {
+		t.Error("a signed-out visitor is offered the join button")
+	}
+	if got := e.get(anon, "/groups/staff_only"); got.StatusCode != http.StatusSeeOther ||
+		!strings.HasPrefix(got.Header.Get("Location"), "/login") {
+		t.Errorf("signed-out internal group page: %d %q, want the sign-in page", got.StatusCode, got.Header.Get("Location"))
+	}
+	if got := e.get(anon, "/groups"); got.StatusCode != http.StatusSeeOther {
+		t.Errorf("signed-out directory: %d, want a redirect to sign in", got.StatusCode)
+	}
+}

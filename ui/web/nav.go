@@ -22,6 +22,7 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "compose", Href: "/compose", Label: "Write a post"},
 		{Section: "questions", Href: "/questions", Label: "Questions"},
 		{Section: "groups", Href: "/groups", Label: "Groups"},
+		{Section: "ideas", Href: "/ideas", Label: "Ideas"},
 		{Section: "search", Href: "/search", Label: "Search"},
 		{Section: "bookmarks", Href: "/bookmarks", Label: "Bookmarks"},
 		{Section: "follow", Href: "/follow", Label: "Find people"},

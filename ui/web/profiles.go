@@ -47,6 +47,11 @@ func (h *Handler) profileActor(r *http.Request) (*activitypub.Actor, error) {
 	}
 	if domain == "" {
 		acct, err := h.svc.AccountByUsername(r.Context(), username)
+		if activitypub.IsNotFound(err) && h.groups != nil {
+			if g, gerr := h.groups.ByHandle(r.Context(), username); gerr == nil {
+				return &g.Actor, nil // a local group: an actor without an account
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -69,6 +74,9 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.profileActor(r)
 	if err != nil {
 		return err
+	}
+	if a.Kind == activitypub.KindGroup && h.groups != nil {
+		return redirect(w, r, h.groupHref(a)) // a group's page says more than its profile
 	}
 	pr := h.presenter(r)
 	pv := profileView{Person: pr.actor(a), Followers: a.FollowersCount, Following: a.FollowingCount, Statuses: a.StatusesCount}
@@ -165,7 +173,7 @@ func (h *Handler) relate(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch mux.Vars(r)["verb"] {
 	case "follow":
-		_, err = h.svc.Follow(ctx, acct, a.ID, true, false)
+		_, err = h.follow(ctx, acct, a)
 	case "unfollow":
 		_, err = h.svc.Unfollow(ctx, acct, a.ID)
 	default:
@@ -216,7 +224,7 @@ func (h *Handler) followHandle(w http.ResponseWriter, r *http.Request) error {
 	if target.ID == acct.Actor.ID {
 		return fail("That is your own address")
 	}
-	if _, err := h.svc.Follow(ctx, acct, target.ID, true, false); err != nil {
+	if _, err := h.follow(ctx, acct, target); err != nil {
 		if k := activitypub.KindOf(err); k == activitypub.Forbidden || k == activitypub.Invalid {
 			return fail(sentence(activitypub.Message(err)))
 		}
