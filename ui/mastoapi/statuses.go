@@ -18,7 +18,7 @@ func (h *Handler) createStatus(w http.ResponseWriter, r *http.Request, c *call) 
 	if c.p.boolean("local_only") { // GoToSocial's and Akkoma's way of saying it
 		vis = activitypub.LocalOnly
 	}
-	if vis == "" {
+	if vis == "" && len(c.p.strs("guildhall_partners")) == 0 { // partners and no visibility: partner-only
 		var err error
 		if vis, err = h.defaultVisibility(r.Context(), c.account); err != nil {
 			return err
