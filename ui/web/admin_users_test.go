@@ -85,6 +85,7 @@ func TestAdminUsers(t *testing.T) {
 	// The moderator may suspend, but not change roles.
 	modList := e.get(modC, "/admin/users")
 	modList.wantStatus(t, http.StatusOK)
+	modList.wantBody(t, `href="/admin/users"`)
 	if strings.Contains(modList.body, "/role\"") {
 		t.Error("a moderator is offered the role form")
 	}

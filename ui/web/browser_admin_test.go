@@ -90,6 +90,24 @@ func TestBrowserSettingsAndAdmin(t *testing.T) {
 		t.Error("the Remove button left the follower")
 	}
 
+	b.step("change the password, mistyping the current one",
+		chromedp.Navigate(e.base()+"/settings/account"),
+		chromedp.WaitVisible(css("#current_password")),
+		chromedp.SendKeys(css("#current_password"), "not my password"),
+		chromedp.SendKeys(css("#new_password"), "a brand new passphrase"),
+		chromedp.SendKeys(css("#new_password_confirm"), "a brand new passphrase"),
+		chromedp.Click(css(`form[action="/settings/account/password"] button`)),
+		chromedp.WaitVisible(css(".error-summary")),
+	)
+	b.checkA11y("account page with an error")
+	b.step("give the right one",
+		chromedp.SendKeys(css("#current_password"), adminPassword),
+		chromedp.SendKeys(css("#new_password"), "a brand new passphrase"),
+		chromedp.SendKeys(css("#new_password_confirm"), "a brand new passphrase"),
+		chromedp.Click(css(`form[action="/settings/account/password"] button`)),
+		chromedp.WaitVisible(css(".notice")),
+	)
+	b.checkA11y("account page")
 	b.step("suspend an account",
 		chromedp.Click(css(`nav a[href="/admin/users"]`)),
 		chromedp.WaitVisible(css("#user-ben summary")),

@@ -33,6 +33,9 @@ func navigation(acct *activitypub.Account) []navItem {
 		items = append(items, navItem{Section: "admin", Href: "/admin/federation", Label: "Federation"},
 			navItem{Section: "admin-users", Href: "/admin/users", Label: "Accounts"},
 			navItem{Section: "admin-instance", Href: "/admin/instance", Label: "Instance"})
+	} else if acct.User.RoleOf().Can(activitypub.PermSuspendAccounts) {
+		// Moderators may list and suspend accounts, so they get that page too.
+		items = append(items, navItem{Section: "admin-users", Href: "/admin/users", Label: "Accounts"})
 	}
 	return append(items, navItem{Href: "/logout", Label: "Sign out"})
 }

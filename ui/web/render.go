@@ -26,7 +26,7 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"questions", "question", "ask", "analytics",
 	"groups", "group", "group_form", "group_moderate",
 	"directory", "admin_users", "admin_instances", "admin_instance",
-	"ideas", "idea", "idea_new"}
+	"ideas", "idea", "idea_new", "account"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
