@@ -414,3 +414,12 @@ type DomainPolicy struct {
 	Reason    string
 	CreatedAt time.Time
 }
+
+// ShownTitle is the title a surface shows above a status's content: none for a question, whose
+// content already begins with its title (so Mastodon users, who see only the content, read it).
+func (st *Status) ShownTitle() string {
+	if st.Kind == KindQuestion {
+		return ""
+	}
+	return st.Title
+}

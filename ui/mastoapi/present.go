@@ -144,8 +144,8 @@ func (h *Handler) statusEntity(st *activitypub.Status, author *activitypub.Actor
 		vis, partners = "private", st.Partners // as Mastodon shows its limited posts
 	}
 	content := st.Content
-	if st.Title != "" {
-		content = "<p><strong>" + htmlEscape(st.Title) + "</strong></p>" + content
+	if title := st.ShownTitle(); title != "" {
+		content = "<p><strong>" + htmlEscape(title) + "</strong></p>" + content
 	}
 	s := status{
 		ID: st.ID, URI: st.URI, CreatedAt: fmtTime(st.CreatedAt), EditedAt: fmtTimePtr(st.EditedAt),

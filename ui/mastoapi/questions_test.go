@@ -34,6 +34,12 @@ func TestQuestionsAPI(t *testing.T) {
 			q.GroupID == nil || *q.GroupID != g.ID || !strings.HasPrefix(q.Content, "<p>How do you handle fly-tipping reports?</p>") {
 			t.Fatalf("asked %+v", q)
 		}
+		// Mastodon apps see the question as a post whose text starts with the title, once.
+		var asStatus struct{ Content string }
+		e.call("GET", "/api/v1/statuses/"+q.ID, tb, nil, 200, &asStatus)
+		if n := strings.Count(asStatus.Content, "How do you handle fly-tipping reports?"); n != 1 {
+			t.Errorf("the title appears %d times in the status: %s", n, asStatus.Content)
+		}
 
 		// Answers are plain replies through the Mastodon API; votes are favourites.
 		var ans struct{ ID string }

@@ -202,7 +202,7 @@ func (p presenter) post(st *activitypub.Status, author *activitypub.Actor, f act
 	v := postView{
 		ID: st.ID, Href: a.Href + "/" + url.PathEscape(st.ID), Author: a,
 		Content:     template.HTML(st.Content), // sanitised by the domain (local rendering or bluemonday)
-		SpoilerText: st.SpoilerText, Title: st.Title, Visibility: st.Visibility,
+		SpoilerText: st.SpoilerText, Title: st.ShownTitle(), Visibility: st.Visibility,
 		CreatedAt: st.CreatedAt, EditedAt: st.EditedAt,
 		Replies: st.RepliesCount, Boosts: st.ReblogsCount, Likes: st.FavouritesCount,
 		SignedIn: p.viewer != nil,
