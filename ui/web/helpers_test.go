@@ -131,6 +131,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mod.SetSuspender(acc)
 	h, err := web.New(web.Options{
 		Groups: grps, Accounts: acc, Moderation: mod,
 		Views: views, Markers: markers,
