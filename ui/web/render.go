@@ -25,7 +25,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
 	"questions", "question", "ask",
 	"groups", "group", "group_form", "group_moderate",
-	"directory"}
+	"directory",
+	"report", "admin_reports"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.
