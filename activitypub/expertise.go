@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -188,20 +187,36 @@ func checkExpertise(op string, e *Expertise) error {
 	return nil
 }
 
-// withExpertise replaces the reserved rows of fields by e's (rendered by render), after the others.
+// withExpertise sets the reserved rows of fields to e's (rendered by render): in place where
+// they are, after the others where they are new, dropped when empty (and when repeated).
 func withExpertise(fields []Field, e Expertise, render func(string) (string, error)) ([]Field, error) {
-	out := slices.DeleteFunc(slices.Clone(fields), func(f Field) bool { return ReservedField(f.Name) != "" })
-	for _, row := range []struct{ name, value string }{
-		{FieldRole, e.Role}, {FieldTeam, e.Team}, {FieldSkills, strings.Join(e.Skills, ", ")},
-	} {
-		if row.value == "" {
-			continue
+	values := map[string]string{FieldRole: e.Role, FieldTeam: e.Team, FieldSkills: strings.Join(e.Skills, ", ")}
+	done := map[string]bool{}
+	out := make([]Field, 0, len(fields)+3)
+	put := func(name string) error {
+		v, err := render(values[name])
+		if err == nil {
+			out, done[name] = append(out, Field{Name: name, Value: v}), true
 		}
-		v, err := render(row.value)
-		if err != nil {
-			return nil, err
+		return err
+	}
+	for _, f := range fields {
+		r := ReservedField(f.Name)
+		switch {
+		case r == "":
+			out = append(out, f)
+		case !done[r] && values[r] != "":
+			if err := put(r); err != nil {
+				return nil, err
+			}
 		}
-		out = append(out, Field{Name: row.name, Value: v})
+	}
+	for _, r := range []string{FieldRole, FieldTeam, FieldSkills} {
+		if !done[r] && values[r] != "" {
+			if err := put(r); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }

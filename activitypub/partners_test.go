@@ -83,7 +83,7 @@ func TestPartnerOutbox(t *testing.T) {
 // direct (only those it mentions).
 func TestReceivePartnerOnly(t *testing.T) {
 	eachWorld(t, func(t *testing.T, w *world) {
-		fan, other := w.user("fan"), w.user("other")
+		fan, other, named := w.user("fan"), w.user("other"), w.user("named")
 		rem := w.remote("rem", "leeds.example")
 		if err := w.store.CreateFollow(w.ctx, &ap.Follow{ID: w.svc.NewID(), URI: fan.Actor.URI + "#f", FollowerID: fan.Actor.ID,
 			FolloweeID: rem.ID, State: ap.FollowAccepted, CreatedAt: w.svc.Now()}); err != nil {
@@ -99,15 +99,17 @@ func TestReceivePartnerOnly(t *testing.T) {
 			wantVis  ap.Visibility
 			wantHome bool
 			wantLen  int
+			notified bool // named, who is mentioned
 		}{
-			{"names us", long, ap.Partners, true, ap.MaxPartnerDomains},
-			{"names others only", []string{"york.example"}, ap.Partners, false, 1},
-			{"names nobody valid", []string{"<script>"}, ap.Direct, false, 0},
+			{"names us", long, ap.Partners, true, ap.MaxPartnerDomains, true},
+			{"names others only", []string{"york.example"}, ap.Partners, false, 1, false},
+			{"names nobody valid", []string{"<script>"}, ap.Direct, false, 0, true},
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				st, err := w.svc.ReceiveCreate(w.ctx, rem, &ap.Status{URI: fmt.Sprintf("https://leeds.example/notes/%d", i),
-					Visibility: ap.Partners, Partners: tt.partners, Content: "<p>for partners</p>"})
+					Visibility: ap.Partners, Partners: tt.partners, Content: "<p>for partners</p>",
+					Mentions: []ap.Mention{{URI: named.Actor.URI}}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -125,6 +127,14 @@ func TestReceivePartnerOnly(t *testing.T) {
 				}
 				if ok, _ := w.svc.CanSee(w.ctx, ap.Viewer{Actor: &other.Actor}, st); ok {
 					t.Error("a non-follower sees it")
+				}
+				ns, err := w.svc.Notifications(w.ctx, named, ap.NotificationFilter{}, ap.Page{Limit: 40})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := slices.ContainsFunc(ns, func(n *ap.Notification) bool { return n.StatusID == st.ID })
+				if ok, _ := w.svc.CanSee(w.ctx, ap.Viewer{Actor: &named.Actor}, st); got != tt.notified || ok != tt.notified {
+					t.Errorf("the mentioned person notified %v, sees it %v; want %v", got, ok, tt.notified)
 				}
 			})
 		}

@@ -74,8 +74,14 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 		if in.Expertise == nil && fromFields != nil {
 			in.Expertise = fromFields
 		}
+		// Rows keep the order given; an expertise row is a placeholder here, filled (or dropped
+		// when empty) by withExpertise below. Without any, the stored expertise rows stay.
 		fields := []Field{}
-		for _, f := range general {
+		for _, f := range *in.Fields {
+			if r := ReservedField(f.Name); r != "" {
+				fields = append(fields, Field{Name: r})
+				continue
+			}
 			name, value := strings.TrimSpace(f.Name), strings.TrimSpace(f.Value)
 			if name == "" && value == "" {
 				continue
@@ -89,10 +95,11 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *Account, in ProfileIn
 			}
 			fields = append(fields, Field{Name: name, Value: html})
 		}
-		// The expertise rows stay as they are unless replaced below.
-		for _, f := range a.Fields {
-			if ReservedField(f.Name) != "" {
-				fields = append(fields, f)
+		if fromFields == nil {
+			for _, f := range a.Fields {
+				if ReservedField(f.Name) != "" {
+					fields = append(fields, f)
+				}
 			}
 		}
 		a.Fields = fields

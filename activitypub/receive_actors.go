@@ -31,14 +31,16 @@ func (s *Service) StoreRemoteActor(ctx context.Context, a *Actor, keyChangeAllow
 		n.ID, n.CreatedAt, n.UpdatedAt, n.FetchedAt = s.NewID(), now, now, &now
 		n.FollowersCount, n.FollowingCount, n.StatusesCount = 0, 0, 0
 		n.SuspendedAt, n.DeletedAt = nil, nil
-		err := s.store.CreateActor(ctx, &n)
+		err := s.store.InTx(ctx, func(ctx context.Context) error {
+			if err := s.store.CreateActor(ctx, &n); err != nil {
+				return err
+			}
+			return s.indexExpertise(ctx, &n)
+		})
 		if KindOf(err) == Conflict { // another process stored it first: update that row
 			return s.StoreRemoteActor(ctx, a, keyChangeAllowed)
 		}
 		if err != nil {
-			return nil, Wrap(op, err)
-		}
-		if err := s.indexExpertise(ctx, &n); err != nil {
 			return nil, Wrap(op, err)
 		}
 		return &n, nil
@@ -64,10 +66,13 @@ func (s *Service) StoreRemoteActor(ctx context.Context, a *Actor, keyChangeAllow
 	u.PublicKeyID, u.PublicKeyPEM = a.PublicKeyID, a.PublicKeyPEM
 	u.ManuallyApproves, u.Discoverable, u.Indexable, u.Bot = a.ManuallyApproves, a.Discoverable, a.Indexable, a.Bot
 	u.Fields, u.UpdatedAt, u.FetchedAt = a.Fields, now, &now
-	if err := s.store.UpdateActor(ctx, &u); err != nil {
-		return nil, Wrap(op, err)
-	}
-	if err := s.indexExpertise(ctx, &u); err != nil {
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateActor(ctx, &u); err != nil {
+			return err
+		}
+		return s.indexExpertise(ctx, &u)
+	})
+	if err != nil {
 		return nil, Wrap(op, err)
 	}
 	return &u, nil

@@ -63,7 +63,7 @@ type EditInput struct {
 	SpoilerText string
 	Sensitive   bool
 	Language    string
-	Title       string
+	Title       string // blank keeps the title the status has
 	// AttachmentIDs replaces the attachments when not nil.
 	AttachmentIDs []string
 }
@@ -78,6 +78,9 @@ func (s *Service) EditStatus(ctx context.Context, author *Account, id string, in
 	}
 	if st.ActorID != author.Actor.ID || st.DeletedAt != nil || st.ReblogOfID != "" {
 		return nil, E(op, NotFound, "Record not found")
+	}
+	if strings.TrimSpace(in.Title) == "" {
+		in.Title = st.Title // Mastodon clients edit the text only; a question or idea keeps its title
 	}
 	pin := PostInput{Text: in.Text, Format: st.Format, Visibility: st.Visibility, SpoilerText: in.SpoilerText,
 		Sensitive: in.Sensitive, Title: in.Title, Kind: st.Kind, AttachmentIDs: in.AttachmentIDs, Partners: st.Partners}

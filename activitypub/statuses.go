@@ -311,6 +311,9 @@ func dedupe(ids []string) []string {
 
 // notifyMentions tells mentioned local users, and the author of the parent, about a new status.
 func (s *Service) notifyMentions(ctx context.Context, st *Status, parent *Status) error {
+	if st.Visibility == Partners && !s.partnerReaches(st) {
+		return nil // nobody here may see it, so nobody here hears of it
+	}
 	told := map[string]bool{st.ActorID: true}
 	for _, m := range st.Mentions {
 		if m.Domain != "" || told[m.ActorID] {

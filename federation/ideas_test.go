@@ -150,6 +150,30 @@ func TestIdeaAcrossInstances(t *testing.T) {
 			t.Fatalf("after repeated claims adopted_by on a.test = %v", got)
 		}
 
+		// Adoption claims that do not come signed from the actor they name, on its own host,
+		// are refused: carol's council cannot be made to adopt it by bob's server.
+		for _, tc := range []struct {
+			name string
+			doc  map[string]any
+		}{
+			{"actor is not the signer", map[string]any{"id": carol.Actor.URI + "/adoptions/forged", "actor": carol.Actor.URI}},
+			{"id on another host", map[string]any{"id": carol.Actor.URI + "/adoptions/forged2", "actor": bob.Actor.URI}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				doc := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "type": "Announce",
+					"object": uri, "to": []any{alice.Actor.URI}, "ideaAdoption": true}
+				for k, v := range tc.doc {
+					doc[k] = v
+				}
+				if code := postSigned(t, c, b, bob, "a.test", doc); code < 400 {
+					t.Fatalf("a forged adoption answered %d", code)
+				}
+				if got := ideaOn(t, a, x["a.test"], alice, uri).AdoptedBy; !slices.Equal(got, []string{"b.test"}) {
+					t.Fatalf("after a forged adoption adopted_by on a.test = %v", got)
+				}
+			})
+		}
+
 		// Updates of alice's idea by anyone else are refused and change nothing.
 		for _, tc := range []struct {
 			name   string

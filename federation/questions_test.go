@@ -271,6 +271,12 @@ func TestQuestionsAcrossInstances(t *testing.T) {
 		if got := question(t, qaA, ann, asked.Status.ID); got.Answered() || strings.Contains(got.Status.Content, "mine") {
 			t.Fatalf("the forged Update changed the question: %+v", got.Status)
 		}
+
+		// The context the documents name is served where they say, unsigned.
+		resp, body := c.get(t, "http://a.test/ns/guildhall/v1", "application/ld+json")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"schema:acceptedAnswer"`) {
+			t.Fatalf("context document: %d %s", resp.StatusCode, body)
+		}
 	})
 }
 
@@ -300,4 +306,73 @@ func featured(t *testing.T, in *instance, groupID, statusID string) bool {
 		}
 	}
 	return false
+}
+
+// TestAskTheNetwork: a question asked on a.test "across the network" goes to the matching group
+// on the partner b.test, which relays it to its members (carol on c.test); carol's answer comes
+// back to the one thread on a.test. A matching group on c.test, not a partner, is not asked.
+func TestAskTheNetwork(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *storage.Store) {
+		c := newCluster(t, open, "a.test", "b.test", "c.test")
+		a, b, cc := c.in["a.test"], c.in["b.test"], c.in["c.test"]
+		qaA := newQA(t, a)
+		ctx := context.Background()
+		ann := a.user(t, "ann", false)
+		bea := b.user(t, "bea", false)
+		carol := cc.user(t, "carol", false)
+		streets := newGroup(t, b, bea, "streets", groups.Open, groups.Federated)
+		streets.Actor.Summary = "Street cleansing, fly-tipping and litter"
+		if err := b.store.UpdateActor(ctx, &streets.Actor); err != nil {
+			t.Fatal(err)
+		}
+		litter := newGroup(t, cc, carol, "litter", groups.Open, groups.Federated)
+		litter.Actor.Summary = "Fly-tipping and litter reports" // matches too, but c.test is no partner
+		if err := cc.store.UpdateActor(ctx, &litter.Actor); err != nil {
+			t.Fatal(err)
+		}
+		follow(t, c, cc, carol, "streets", "b.test")
+		remoteActor(t, a, "streets", "b.test") // known on a.test, as the group directory lists it
+		remoteActor(t, a, "litter", "c.test")
+		if err := a.grp.AddPartner(ctx, "b.test"); err != nil {
+			t.Fatal(err)
+		}
+
+		chosen, err := qaA.NetworkGroups(ctx, "How do you handle fly-tipping reports?", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(chosen) != 1 || chosen[0].URI != streets.Actor.URI {
+			t.Fatalf("network groups %v, want only b.test's streets group", chosen)
+		}
+		asked, err := qaA.Ask(ctx, ann, questions.AskInput{Title: "How do you handle fly-tipping reports?",
+			Content: "Dozens a week.", Network: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(asked.Status.Content, "Also asked in:") {
+			t.Fatalf("the question does not say where else it was asked: %q", asked.Status.Content)
+		}
+		a.fed.Notify()
+		c.settle(t)
+		groupOnC, err := cc.store.ActorByURI(ctx, streets.Actor.URI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if groupBoost(t, cc, carol, groupOnC.URI, asked.Status.URI) == nil {
+			t.Fatalf("carol on c.test did not get the question from the partner group: %v", homeURIs(t, cc, carol))
+		}
+		if st := stored(t, cc, asked.Status.URI); st == nil || st.Kind != ap.KindQuestion {
+			t.Fatalf("the question on c.test: %+v", st)
+		}
+		if posts, err := cc.grp.Posts(ctx, litter.Actor.ID, ap.Page{Limit: 10}); err != nil || len(posts) != 0 {
+			t.Fatalf("the non-partner group relayed %d posts (%v)", len(posts), err)
+		}
+		qOnC := stored(t, cc, asked.Status.URI)
+		ans := reply(t, cc, carol, qOnC.ID, "A shared map with the street cleansing team.")
+		c.settle(t)
+		onA := question(t, qaA, ann, asked.Status.ID)
+		if got := stored(t, a, ans.URI); onA.AnswersCount != 1 || got == nil || got.InReplyToID != asked.Status.ID {
+			t.Fatalf("carol's answer did not come back to the thread on a.test: %d answers, %+v", onA.AnswersCount, got)
+		}
+	})
 }

@@ -47,9 +47,35 @@ func (s *Store) IdeaByStatus(ctx context.Context, statusID string) (*ideas.Idea,
 	if err := s.get(ctx, &r, `SELECT `+ideaCols+` FROM ideas WHERE status_id = ?`, statusID); err != nil {
 		return nil, mapErr("storage.IdeaByStatus", err, "idea")
 	}
+	i, err := ideaOf(r)
+	return i, mapErr("storage.IdeaByStatus", err)
+}
+
+// IdeasByStatuses returns the idea rows of several statuses, by status id.
+func (s *Store) IdeasByStatuses(ctx context.Context, statusIDs []string) (map[string]*ideas.Idea, error) {
+	out := make(map[string]*ideas.Idea, len(statusIDs))
+	if len(statusIDs) == 0 {
+		return out, nil
+	}
+	var rows []ideaRow
+	if err := s.sel(ctx, &rows, `SELECT `+ideaCols+` FROM ideas WHERE status_id IN (`+inList(len(statusIDs))+`)`,
+		anys(statusIDs)...); err != nil {
+		return nil, mapErr("storage.IdeasByStatuses", err)
+	}
+	for _, r := range rows {
+		i, err := ideaOf(r)
+		if err != nil {
+			return nil, mapErr("storage.IdeasByStatuses", err)
+		}
+		out[i.StatusID] = i
+	}
+	return out, nil
+}
+
+func ideaOf(r ideaRow) (*ideas.Idea, error) {
 	adopted, err := parseStrList(r.DeclaredAdoptedBy)
 	if err != nil {
-		return nil, mapErr("storage.IdeaByStatus", err)
+		return nil, err
 	}
 	return &ideas.Idea{StatusID: r.StatusID, State: ideas.State(r.State), Reason: r.Reason, Body: r.Body,
 		DeclaredAdoptedBy: adopted, CreatedAt: fromMS(r.CreatedAt), UpdatedAt: fromMS(r.UpdatedAt)}, nil
@@ -97,6 +123,19 @@ func (s *Store) AddIdeaAdoption(ctx context.Context, a *ideas.Adoption) (bool, e
 
 // IdeaAdoptions lists the domains that adopted an idea, oldest first.
 func (s *Store) IdeaAdoptions(ctx context.Context, statusID string) ([]*ideas.Adoption, error) {
+	m, err := s.IdeaAdoptionsOf(ctx, []string{statusID})
+	if err != nil {
+		return nil, mapErr("storage.IdeaAdoptions", err)
+	}
+	return m[statusID], nil
+}
+
+// IdeaAdoptionsOf lists the adoptions of several ideas by status id, each oldest first.
+func (s *Store) IdeaAdoptionsOf(ctx context.Context, statusIDs []string) (map[string][]*ideas.Adoption, error) {
+	out := make(map[string][]*ideas.Adoption, len(statusIDs))
+	if len(statusIDs) == 0 {
+		return out, nil
+	}
 	var rows []struct {
 		StatusID    string  `db:"status_id"`
 		Domain      string  `db:"domain"`
@@ -105,13 +144,12 @@ func (s *Store) IdeaAdoptions(ctx context.Context, statusID string) ([]*ideas.Ad
 		CreatedAt   int64   `db:"created_at"`
 	}
 	if err := s.sel(ctx, &rows, `SELECT status_id, domain, actor_id, activity_uri, created_at FROM idea_adoptions
-		WHERE status_id = ? ORDER BY created_at, domain`, statusID); err != nil {
-		return nil, mapErr("storage.IdeaAdoptions", err)
+		WHERE status_id IN (`+inList(len(statusIDs))+`) ORDER BY created_at, domain`, anys(statusIDs)...); err != nil {
+		return nil, mapErr("storage.IdeaAdoptionsOf", err)
 	}
-	out := make([]*ideas.Adoption, len(rows))
-	for i, r := range rows {
-		out[i] = &ideas.Adoption{StatusID: r.StatusID, Domain: r.Domain, ActorID: strOf(r.ActorID),
-			ActivityURI: r.ActivityURI, CreatedAt: fromMS(r.CreatedAt)}
+	for _, r := range rows {
+		out[r.StatusID] = append(out[r.StatusID], &ideas.Adoption{StatusID: r.StatusID, Domain: r.Domain,
+			ActorID: strOf(r.ActorID), ActivityURI: r.ActivityURI, CreatedAt: fromMS(r.CreatedAt)})
 	}
 	return out, nil
 }

@@ -70,6 +70,17 @@ func TestIdeaRowsHistoryAndAdoptions(t *testing.T) {
 		if len(ads) != 2 || ads[0].Domain != "b.test" || ads[1].Domain != "c.test" {
 			t.Fatalf("adoptions %+v", ads)
 		}
+		other := f.idea(ann, "No row yet", 0)
+		rows, err := s.IdeasByStatuses(ctx, []string{st.ID, other.ID})
+		must(t, err)
+		if len(rows) != 1 || rows[st.ID].State != ideas.Declined {
+			t.Fatalf("IdeasByStatuses = %+v", rows)
+		}
+		byIdea, err := s.IdeaAdoptionsOf(ctx, []string{st.ID, other.ID})
+		must(t, err)
+		if len(byIdea[st.ID]) != 2 || len(byIdea[other.ID]) != 0 {
+			t.Fatalf("IdeaAdoptionsOf = %+v", byIdea)
+		}
 	})
 }
 

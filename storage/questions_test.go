@@ -89,6 +89,22 @@ func TestQuestionsStorage(t *testing.T) {
 		if got.AcceptedAnswerID != flyAns.ID || got.AcceptedAnswerURI != flyAns.URI {
 			t.Fatalf("accepted answer loaded as %q %q, want %q %q", got.AcceptedAnswerID, got.AcceptedAnswerURI, flyAns.ID, flyAns.URI)
 		}
+		facts, err := s.QuestionFacts(ctx, "", 10)
+		must(t, err)
+		if len(facts) != 2 || facts[0].ID != open.ID || facts[1].ID != fly.ID {
+			t.Fatalf("facts %+v, want the two questions asked here, newest first", facts)
+		}
+		if f := facts[1]; !f.Answered || f.Answers != 1 || f.FirstAnswerAt == nil || !f.FirstAnswerAt.Equal(flyAns.CreatedAt) || f.Title != fly.Title {
+			t.Fatalf("facts of the answered question %+v", f)
+		}
+		if f := facts[0]; f.Answered || f.AcceptedAt != nil || f.Answers != 1 {
+			t.Fatalf("facts of the open question %+v", f)
+		}
+		people, err := s.Contributors(ctx, "", 10)
+		must(t, err)
+		if len(people) != 1 || people[0].ActorID != bob.ID || people[0].Answers != 2 || people[0].Accepted != 1 {
+			t.Fatalf("contributors %+v, want bob with 2 answers, 1 accepted", people)
+		}
 		answers, err := s.Answers(ctx, fly.ID, 10)
 		must(t, err)
 		if ids := statusIDs(answers); !equalIDs(ids, []string{flyAns.ID}) {

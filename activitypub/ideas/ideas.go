@@ -114,9 +114,14 @@ func (x *Ideas) visibleIdea(ctx context.Context, op string, v ap.Viewer, id stri
 func (x *Ideas) idea(ctx context.Context, st *ap.Status) (*Idea, error) {
 	i, err := x.store.IdeaByStatus(ctx, st.ID)
 	if ap.IsNotFound(err) {
-		return &Idea{StatusID: st.ID, State: Proposed, Body: st.Content, CreatedAt: st.CreatedAt, UpdatedAt: st.CreatedAt}, nil
+		return proposed(st), nil
 	}
 	return i, err
+}
+
+// proposed is the idea row of a status that has none yet.
+func proposed(st *ap.Status) *Idea {
+	return &Idea{StatusID: st.ID, State: Proposed, Body: st.Content, CreatedAt: st.CreatedAt, UpdatedAt: st.CreatedAt}
 }
 
 func (x *Ideas) view(ctx context.Context, st *ap.Status) (*View, error) {
@@ -178,13 +183,26 @@ func (x *Ideas) List(ctx context.Context, v ap.Viewer, q Query) ([]*View, error)
 	if sts, err = x.svc.Visible(ctx, v, sts); err != nil {
 		return nil, ap.Wrap(op, err)
 	}
+	// Two reads for the whole page, not two per idea.
+	ids := make([]string, len(sts))
+	for i, st := range sts {
+		ids[i] = st.ID
+	}
+	rows, err := x.store.IdeasByStatuses(ctx, ids)
+	if err != nil {
+		return nil, ap.Wrap(op, err)
+	}
+	adoptions, err := x.store.IdeaAdoptionsOf(ctx, ids)
+	if err != nil {
+		return nil, ap.Wrap(op, err)
+	}
 	out := make([]*View, 0, len(sts))
 	for _, st := range sts {
-		view, err := x.view(ctx, st)
-		if err != nil {
-			return nil, err
+		i, ok := rows[st.ID]
+		if !ok {
+			i = proposed(st)
 		}
-		out = append(out, view)
+		out = append(out, &View{Status: st, Idea: i, AdoptedBy: adoptedBy(i, adoptions[st.ID])})
 	}
 	return out, nil
 }

@@ -129,6 +129,9 @@ type Store interface {
 	// SaveIdea writes an idea row, replacing the one the status has.
 	SaveIdea(ctx context.Context, i *Idea) error
 	IdeaByStatus(ctx context.Context, statusID string) (*Idea, error)
+	// IdeasByStatuses returns the idea rows of several statuses by status id; statuses
+	// without one are missing from the map.
+	IdeasByStatuses(ctx context.Context, statusIDs []string) (map[string]*Idea, error)
 	AddIdeaChange(ctx context.Context, c *Change) error
 	// IdeaChanges lists an idea's changes, oldest first.
 	IdeaChanges(ctx context.Context, statusID string) ([]*Change, error)
@@ -136,6 +139,8 @@ type Store interface {
 	AddIdeaAdoption(ctx context.Context, a *Adoption) (bool, error)
 	// IdeaAdoptions lists an idea's adoptions, oldest first.
 	IdeaAdoptions(ctx context.Context, statusID string) ([]*Adoption, error)
+	// IdeaAdoptionsOf lists the adoptions of several ideas, by status id, each oldest first.
+	IdeaAdoptionsOf(ctx context.Context, statusIDs []string) (map[string][]*Adoption, error)
 	// ListIdeas lists undeleted ideas that are not direct messages in the query's order.
 	ListIdeas(ctx context.Context, q Query) ([]*ap.Status, error)
 	// SetStatusKind marks a stored status as a question or an idea.
@@ -158,8 +163,8 @@ type Groups interface {
 type View struct {
 	Status    *ap.Status
 	Idea      *Idea
-	AdoptedBy []string // domains, in the order they adopted it
-	Changes   []*Change
+	AdoptedBy []string  // domains, in the order they adopted it
+	Changes   []*Change // on Get only: lists leave the history out
 }
 
 // Votes is the idea's vote count: its favourites.

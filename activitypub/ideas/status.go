@@ -59,6 +59,9 @@ func (x *Ideas) SetStatus(ctx context.Context, by *ap.Account, id string, state 
 	if idea.State == state && idea.Reason == reason {
 		return x.view(ctx, st)
 	}
+	// The body is the content without the line the last change put there; the author may have
+	// edited it since (an edit renders what they typed, without a line).
+	idea.Body = strings.TrimPrefix(st.Content, statusLineHTML(idea.State, idea.Reason))
 	now := x.svc.Now()
 	idea.State, idea.Reason, idea.UpdatedAt = state, reason, now
 	change := &Change{ID: x.svc.NewID(), StatusID: st.ID, State: state, Reason: reason, ActorID: by.Actor.ID, CreatedAt: now}

@@ -39,7 +39,10 @@ func (q *Questions) enqueueUpdate(ctx context.Context, asker, group, answerAutho
 	case ap.Private:
 		to = []string{asker.FollowersURI}
 	default:
-		return nil // local-only and direct questions do not federate their acceptance
+		// Local-only and direct questions do not federate their acceptance; nor, for now, do
+		// partner-only ones: their audience is the kernel's to compute, and sending nothing
+		// cannot leak one to a server that is not a partner.
+		return nil
 	}
 	if group != nil {
 		cc = append(cc, group.URI, group.FollowersURI)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -39,6 +40,9 @@ type AskInput struct {
 	GroupID    string
 	Visibility ap.Visibility
 	Format     ap.ContentFormat
+	// Network also sends the question to matching groups on partner instances ("Ask the
+	// network"); their answers come back to the one thread, as replies to it.
+	Network bool
 	// IdempotencyKey makes a retried request return the first question.
 	IdempotencyKey string
 }
@@ -59,6 +63,16 @@ func (q *Questions) Ask(ctx context.Context, by *ap.Account, in AskInput) (*Ques
 	text := title
 	if body != "" {
 		text += "\n\n" + body
+	}
+	if in.Network {
+		groups, err := q.NetworkGroups(ctx, title, body)
+		if err != nil {
+			return nil, err
+		}
+		text += networkLine(groups)
+	}
+	if utf8.RuneCountInString(text) > ap.MaxStatusChars {
+		return nil, ap.E(op, ap.Invalid, fmt.Sprintf("Validation failed: Text character limit of %d exceeded", ap.MaxStatusChars))
 	}
 	pin := ap.PostInput{Text: text, Format: in.Format, Visibility: in.Visibility, Title: title,
 		Kind: ap.KindQuestion, IdempotencyKey: in.IdempotencyKey}

@@ -98,6 +98,18 @@ func TestIdeaAPI(t *testing.T) {
 			t.Fatalf("after the moderator declined it: %+v", got)
 		}
 
+		// The author edits the text (a Mastodon edit); the next change keeps the new text, with
+		// one status line.
+		e.call("PUT", "/api/v1/statuses/"+idea.ID, ta, jsonBody{"status": "One rota for the whole county."}, 200, nil)
+		e.call("POST", path, ta, jsonBody{"status": "planned"}, 200, &got)
+		if got.Content != "<p><strong>Status: Planned</strong></p><p>One rota for the whole county.</p>" || got.Title != "Shared gritting rota" {
+			t.Fatalf("after an edit and a change the content is %q", got.Content)
+		}
+		e.call("POST", path, tm, jsonBody{"status": "declined", "reason": "No budget"}, 200, &got)
+		if got.Content != "<p><strong>Status: Declined — No budget</strong></p><p>One rota for the whole county.</p>" {
+			t.Fatalf("after the next change the content is %q", got.Content)
+		}
+
 		// Votes are favourites: one per person, undo allowed.
 		for range 2 {
 			e.call("POST", "/api/v1/statuses/"+second.ID+"/favourite", ta, nil, 200, nil)
@@ -184,5 +196,35 @@ func TestRemoteIdeaAPI(t *testing.T) {
 	}
 	if host, _, _ := strings.Cut(e.svc.Host(), ":"); !slices.Equal(got.AdoptedBy, []string{host}) {
 		t.Fatalf("adopted_by %v, want this instance once", got.AdoptedBy)
+	}
+}
+
+// TestIdeaInGroupAPI: an idea posted in a group is listed with the group, and the group's
+// moderators may change its status while other members may not.
+func TestIdeaInGroupAPI(t *testing.T) {
+	e := sqliteEnv(t)
+	owner, bob, carol := e.user("owner"), e.user("bob"), e.user("carol")
+	to, tb, tc := e.token(owner), e.token(bob), e.token(carol)
+	var g struct{ ID string }
+	e.call("POST", "/api/guildhall/v1/groups", to, jsonBody{"handle": "highways", "display_name": "Highways"}, 200, &g)
+	const base = "/api/guildhall/v1/ideas"
+	e.call("POST", base, tb, jsonBody{"title": "T", "content": "x", "group_id": "nope"}, 404, nil)
+	var idea, loose ideaJSON
+	e.call("POST", base, tb, jsonBody{"title": "Salt bins on every hill", "content": "Before January.", "group_id": g.ID}, 200, &idea)
+	e.call("POST", base, tc, jsonBody{"title": "Not in a group", "content": "x"}, 200, &loose)
+	if idea.GroupID == nil || *idea.GroupID != g.ID {
+		t.Fatalf("group_id of the group's idea = %v, want %s", idea.GroupID, g.ID)
+	}
+	var list []ideaJSON
+	e.call("GET", base+"?group_id="+g.ID, tc, nil, 200, &list)
+	if len(list) != 1 || list[0].ID != idea.ID {
+		t.Fatalf("ideas of the group: %+v", list)
+	}
+	e.call("POST", base+"/"+idea.ID+"/status", tc, jsonBody{"status": "planned"}, 403, nil)
+	e.call("POST", base+"/"+loose.ID+"/status", to, jsonBody{"status": "planned"}, 403, nil)
+	var got ideaJSON
+	e.call("POST", base+"/"+idea.ID+"/status", to, jsonBody{"status": "planned"}, 200, &got)
+	if got.Status != "planned" {
+		t.Fatalf("after the group owner planned it: %+v", got)
 	}
 }

@@ -50,9 +50,10 @@ func (h *Handler) thumbnail() string { return h.base() + "/headers/original/miss
 
 func (h *Handler) instanceV2(w http.ResponseWriter, r *http.Request, _ *call) error {
 	users, _ := h.counts(r.Context())
+	d := h.instanceInfo(r.Context())
 	return ok(w, map[string]any{
-		"domain": h.svc.Domain(), "title": h.opts.Title, "version": Version,
-		"source_url": "https://github.com/guildhall/guildhall", "description": h.opts.Description,
+		"domain": h.svc.Domain(), "title": d.title, "version": Version,
+		"source_url": "https://github.com/guildhall/guildhall", "description": d.description,
 		"usage":     map[string]any{"users": map[string]any{"active_month": users}},
 		"thumbnail": map[string]any{"url": h.thumbnail(), "blurhash": nil, "versions": map[string]any{}},
 		"icon":      []any{},
@@ -68,16 +69,17 @@ func (h *Handler) instanceV2(w http.ResponseWriter, r *http.Request, _ *call) er
 		},
 		"registrations": h.registrationsV2(r),
 		"api_versions":  map[string]any{"mastodon": 2},
-		"contact":       map[string]any{"email": h.opts.ContactEmail, "account": nil},
-		"rules":         []any{},
+		"contact":       map[string]any{"email": d.email, "account": nil},
+		"rules":         d.rules,
 	})
 }
 
 func (h *Handler) instanceV1(w http.ResponseWriter, r *http.Request, _ *call) error {
 	users, statuses := h.counts(r.Context())
+	d := h.instanceInfo(r.Context())
 	return ok(w, map[string]any{
-		"uri": h.svc.Domain(), "title": h.opts.Title, "short_description": h.opts.Description,
-		"description": h.opts.Description, "email": h.opts.ContactEmail, "version": Version,
+		"uri": h.svc.Domain(), "title": d.title, "short_description": d.description,
+		"description": d.description, "email": d.email, "version": Version,
 		"urls":      map[string]any{"streaming_api": h.opts.StreamingURL},
 		"stats":     map[string]any{"user_count": users, "status_count": statuses, "domain_count": 0},
 		"thumbnail": h.thumbnail(), "languages": []string{"en"}, "registrations": h.registrationsOpen(r),
@@ -88,7 +90,7 @@ func (h *Handler) instanceV1(w http.ResponseWriter, r *http.Request, _ *call) er
 			"media_attachments": mediaConfig(),
 			"polls":             pollsConfig(),
 		},
-		"contact_account": nil, "rules": []any{},
+		"contact_account": nil, "rules": d.rules,
 	})
 }
 

@@ -117,6 +117,7 @@ func (h *Handler) askQuestion(w http.ResponseWriter, r *http.Request, c *call) e
 	}
 	q, err := h.opts.Questions.Ask(r.Context(), c.account, questions.AskInput{Title: c.p.str("title"),
 		Content: c.p.str("content"), GroupID: c.p.str("group_id"), Visibility: activitypub.Visibility(c.p.str("visibility")),
+		Network:        c.p.boolean("network"),
 		IdempotencyKey: r.Header.Get("Idempotency-Key")})
 	if err != nil {
 		return err

@@ -38,6 +38,20 @@ func TestQuestionsAPI(t *testing.T) {
 		// Answers are plain replies through the Mastodon API; votes are favourites.
 		var ans struct{ ID string }
 		e.call("POST", "/api/v1/statuses", tc, jsonBody{"status": "A shared map.", "in_reply_to_id": q.ID}, 200, &ans)
+		// One vote per person, undo allowed: the question's votes go 1, 1 (again), 0, 1.
+		for i, step := range []struct {
+			verb string
+			want int
+		}{{"favourite", 1}, {"favourite", 1}, {"unfavourite", 0}, {"favourite", 1}} {
+			e.call("POST", "/api/v1/statuses/"+q.ID+"/"+step.verb, tc, nil, 200, nil)
+			var v struct {
+				VotesCount int `json:"votes_count"`
+			}
+			e.call("GET", base+"/"+q.ID, tb, nil, 200, &v)
+			if v.VotesCount != step.want {
+				t.Fatalf("after vote step %d (%s): %d votes, want %d", i, step.verb, v.VotesCount, step.want)
+			}
+		}
 		e.call("POST", "/api/v1/statuses/"+ans.ID+"/favourite", ta, nil, 200, nil)
 		other := e.post(ta, "Not a reply")
 		var q2 questionJSON

@@ -64,7 +64,7 @@ func (h *Handler) routes() []route {
 		{get, "/api/v1/instance", anyone, "", h.instanceV1},
 		{get, "/api/v2/instance", anyone, "", h.instanceV2},
 		{get, "/api/v1/instance/peers", anyone, "", h.peers},
-		{get, "/api/v1/instance/rules", anyone, "", h.emptyList},
+		{get, "/api/v1/instance/rules", anyone, "", h.instanceRules},
 		{get, "/api/v1/instance/activity", anyone, "", h.emptyList},
 		{get, "/api/v1/custom_emojis", anyone, "", h.emptyList},
 		{get, "/api/v1/announcements", user, "read", h.emptyList},

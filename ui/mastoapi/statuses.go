@@ -18,6 +18,10 @@ func (h *Handler) createStatus(w http.ResponseWriter, r *http.Request, c *call) 
 	if c.p.boolean("local_only") { // GoToSocial's and Akkoma's way of saying it
 		vis = activitypub.LocalOnly
 	}
+	partners := c.p.strs("guildhall_partners")
+	if vis == "" && len(partners) > 0 {
+		vis = activitypub.Partners // naming partners is choosing partner-only, whatever the default
+	}
 	if vis == "" {
 		var err error
 		if vis, err = h.defaultVisibility(r.Context(), c.account); err != nil {
@@ -37,7 +41,7 @@ func (h *Handler) createStatus(w http.ResponseWriter, r *http.Request, c *call) 
 		Text: c.p.str("status"), Format: format, Visibility: vis, InReplyToID: c.p.str("in_reply_to_id"),
 		SpoilerText: c.p.str("spoiler_text"), Sensitive: c.p.boolean("sensitive"),
 		Language: c.p.str("language"), AttachmentIDs: c.p.strs("media_ids"),
-		Partners:       c.p.strs("guildhall_partners"), // with visibility private (or none): partner-only
+		Partners:       partners, // with visibility private (or none): partner-only
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
 	})
 	if err != nil {

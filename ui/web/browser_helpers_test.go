@@ -126,15 +126,25 @@ func (b *browser) shot(name string) {
 	}
 }
 
-// checkA11y runs axe-core on the page as it is now and fails the test on any violation.
+// checkA11y runs axe-core on the page as it is now and fails the test on any violation. A test
+// that waited for an element the previous page also had can get here while the next page is
+// still loading, which discards the injected axe; so it waits for the document to be complete,
+// and injects and runs axe in one evaluation, starting again if a navigation got in between.
 func (b *browser) checkA11y(page string) {
 	b.t.Helper()
-	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`typeof axe === "undefined" ? (function(){`+b.axe+`;return true})() : true`)); err != nil {
-		b.t.Fatalf("inject axe on %s: %v", page, err)
-	}
-	violations, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-	if err != nil {
-		b.t.Fatalf("axe on %s: %v", page, err)
+	run := `(function(){ if (typeof axe === "undefined") {` + b.axe + `}; return ` + axeRun + `; })()`
+	var violations []string
+	for attempt := 1; ; attempt++ {
+		b.waitUntil("page "+page+" loaded", `document.readyState === "complete"`)
+		var err error
+		violations, err = chromedp.Run(b.ctx, chromedp.Evaluate[[]string](run, chromedp.EvalAwaitPromise))
+		if err == nil {
+			break
+		}
+		if attempt == 3 {
+			b.t.Fatalf("axe on %s: %v", page, err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 	b.pages++
 	if len(violations) > 0 {

@@ -39,6 +39,11 @@ type composeView struct {
 	Preview template.HTML
 	// Parent is the post replied to, shown above the form.
 	Parent *postView
+	// Quote is the id of the post quoted and Quoted the post, shown above the form; quoteURL
+	// is its address, added to the text when posting.
+	Quote    string
+	Quoted   *postView
+	quoteURL string
 	// Heading labels the form's region; "Write a post" unless replying.
 	Heading string
 	// Compact folds the options into a disclosure, for the form on top of a timeline.

@@ -41,6 +41,11 @@ func (h *Handler) composeForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if id := r.URL.Query().Get("quote"); id != "" {
+		if err := h.quoteContext(r, &c, id); err != nil {
+			return err
+		}
+	}
 	c.Group = r.URL.Query().Get("group")
 	if err := h.offerGroups(r, &c); err != nil {
 		return err
@@ -165,6 +170,11 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if id := r.PostForm.Get("quote"); id != "" {
+		if err := h.quoteContext(r, &d.c, id); err != nil {
+			return err
+		}
+	}
 	h.composeDefault(r, &d.c)
 	if errs := d.validate(); len(errs) > 0 {
 		return h.composeAgain(w, r, http.StatusUnprocessableEntity, d.c, errs)
@@ -180,7 +190,7 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) error {
 	if ferr != nil {
 		return h.composeAgain(w, r, http.StatusUnprocessableEntity, d.c, []fieldError{*ferr})
 	}
-	in := activitypub.PostInput{Text: d.c.Text, Visibility: d.c.Visibility, InReplyToID: d.c.InReplyTo,
+	in := activitypub.PostInput{Text: withQuoteLink(d.c.Text, d.c.quoteURL), Visibility: d.c.Visibility, InReplyToID: d.c.InReplyTo,
 		SpoilerText: d.c.SpoilerText, AttachmentIDs: ids, Format: activitypub.FormatPlain}
 	if d.c.Visibility == activitypub.Partners {
 		in.Partners = d.c.Partners // names for any other visibility are left unused, not refused

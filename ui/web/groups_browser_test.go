@@ -74,8 +74,13 @@ func TestBrowserGroups(t *testing.T) {
 		chromedp.WaitVisible(css("#q")),
 		chromedp.SendKeys(css("#q"), "websites"),
 		chromedp.Click(css(`form[role=search] button`)),
-		chromedp.WaitVisible(css(`.group-cards a[href="/groups/web_managers"]`)),
 	)
+	// The directory listed the group before the search too: wait for the results page itself.
+	b.step("the group among the results", chromedp.WaitVisible(css(`#search-summary`)),
+		chromedp.WaitVisible(css(`.group-cards a[href="/groups/web_managers"]`)))
+	if got := b.text("#search-summary"); !strings.Contains(got, "websites") {
+		t.Errorf("search summary says %q", got)
+	}
 	b.checkA11y("directory search")
 	b.step("ask to join",
 		chromedp.Click(css(`.group-cards a[href="/groups/web_managers"]`)),

@@ -22,6 +22,7 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "compose", Href: "/compose", Label: "Write a post"},
 		{Section: "questions", Href: "/questions", Label: "Questions"},
 		{Section: "groups", Href: "/groups", Label: "Groups"},
+		{Section: "ideas", Href: "/ideas", Label: "Ideas"},
 		{Section: "search", Href: "/search", Label: "Search"},
 		{Section: "bookmarks", Href: "/bookmarks", Label: "Bookmarks"},
 		{Section: "follow", Href: "/follow", Label: "Find people"},
@@ -29,7 +30,12 @@ func navigation(acct *activitypub.Account) []navItem {
 		{Section: "settings", Href: "/settings", Label: "Settings"},
 	}
 	if acct.User.Admin {
-		items = append(items, navItem{Section: "admin", Href: "/admin/federation", Label: "Federation"})
+		items = append(items, navItem{Section: "admin", Href: "/admin/federation", Label: "Federation"},
+			navItem{Section: "admin-users", Href: "/admin/users", Label: "Accounts"},
+			navItem{Section: "admin-instance", Href: "/admin/instance", Label: "Instance"})
+	} else if acct.User.RoleOf().Can(activitypub.PermSuspendAccounts) {
+		// Moderators may list and suspend accounts, so they get that page too.
+		items = append(items, navItem{Section: "admin-users", Href: "/admin/users", Label: "Accounts"})
 	}
 	return append(items, navItem{Href: "/logout", Label: "Sign out"})
 }

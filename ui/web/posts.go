@@ -250,7 +250,8 @@ func (p presenter) actions(v postView) []actionView {
 	out = append(out, actionView{Link: true, Href: v.Href + "#compose-text", Label: "Reply", Hidden: " to " + v.Author.Name, Count: v.Replies})
 	out = append(out, toggle("like", v.Liked, "Like", "Unlike", v.Likes))
 	if v.Visibility == activitypub.Public || v.Visibility == activitypub.Unlisted || v.Visibility == activitypub.LocalOnly {
-		out = append(out, toggle("boost", v.Boosted, "Boost", "Undo boost", v.Boosts))
+		out = append(out, toggle("boost", v.Boosted, "Boost", "Undo boost", v.Boosts),
+			actionView{Link: true, Href: "/compose?quote=" + url.QueryEscape(v.ID), Label: "Quote", Hidden: who})
 	}
 	out = append(out, toggle("bookmark", v.Bookmarked, "Bookmark", "Remove bookmark", 0))
 	if v.Mine {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,6 +24,9 @@ func (h *Handler) questionRoutes() []route {
 	return []route{
 		{method: get, path: "/questions", handle: h.questionsPage},
 		{method: get, path: "/questions/ask", handle: h.askForm},
+		{method: get, path: "/questions/similar", handle: h.similarJSON},
+		{method: get, path: "/questions/analytics", handle: h.analyticsPage},
+		{method: get, path: "/questions/analytics.csv", handle: h.analyticsCSV},
 		{method: post, path: "/questions/ask", csrf: csrfSession, handle: h.ask},
 		{method: get, path: "/questions/{id}", handle: h.questionPage},
 		{method: post, path: "/questions/{id}/{verb:accept|unaccept}", csrf: csrfSession, handle: h.acceptAnswer},
@@ -37,7 +41,31 @@ type questionItem struct {
 	Author               string
 }
 
+type groupOption struct{ ID, Name string }
+
+// groupOptions lists this instance's groups for the group choosers, nil without groups (the
+// pages then take a group id as text).
+func (h *Handler) groupOptions(r *http.Request) ([]groupOption, error) {
+	if h.groups == nil {
+		return nil, nil
+	}
+	list, err := h.groups.Directory(r.Context(), "", false, activitypub.Page{Limit: 80})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]groupOption, 0, len(list))
+	for _, a := range list {
+		name := a.DisplayName
+		if name == "" {
+			name = a.Username
+		}
+		out = append(out, groupOption{ID: a.ID, Name: name})
+	}
+	return out, nil
+}
+
 type questionsView struct {
+	Groups   []groupOption
 	Items    []questionItem
 	Filters  []filterOption
 	Answered string // "", "yes", "no"
@@ -69,6 +97,8 @@ type questionView struct {
 type askView struct {
 	Title, Content, GroupID string
 	Visibility              activitypub.Visibility
+	Network                 bool
+	Groups                  []groupOption
 	Similar                 []questionItem
 	Checked                 bool // the similar questions were looked up
 }
@@ -100,6 +130,9 @@ func (h *Handler) questionsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Items = h.items(list)
+	if v.Groups, err = h.groupOptions(r); err != nil {
+		return err
+	}
 	return h.render(w, r, http.StatusOK, "questions", view{Title: "Questions", Section: "questions", Page: v,
 		Values: map[string]string{"q": v.Query, "group_id": v.GroupID}})
 }
@@ -126,6 +159,7 @@ func (h *Handler) questionPage(w http.ResponseWriter, r *http.Request) error {
 	qv := questionView{Post: posts[0], Title: q.Status.Title, Answered: q.Answered(),
 		MayAccept: h.questions.MayAccept(ctx, acct, q.Status)}
 	qv.Post.Focus = true
+	qv.Post.Title = "" // the page's heading is the title, and the text starts with it
 	for _, p := range posts[1:] {
 		qv.Answers = append(qv.Answers, answerView{Post: p, Accepted: p.ID == q.Status.AcceptedAnswerID})
 	}
@@ -161,6 +195,10 @@ func (h *Handler) askForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) renderAsk(w http.ResponseWriter, r *http.Request, status int, a askView, errs []fieldError) error {
+	var err error
+	if a.Groups, err = h.groupOptions(r); err != nil {
+		return err
+	}
 	return h.render(w, r, status, "ask", view{Title: "Ask a question", Section: "questions", Page: a, Errors: errs,
 		Values: map[string]string{"question-title": a.Title, "group_id": a.GroupID}})
 }
@@ -171,7 +209,8 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 	acct := AccountFrom(ctx)
 	f := r.PostForm
 	a := askView{Title: strings.TrimSpace(f.Get("title")), Content: f.Get("content"),
-		GroupID: strings.TrimSpace(f.Get("group_id")), Visibility: activitypub.Visibility(f.Get("visibility"))}
+		GroupID: strings.TrimSpace(f.Get("group_id")), Visibility: activitypub.Visibility(f.Get("visibility")),
+		Network: f.Get("network") != ""}
 	if f.Get("action") == "similar" {
 		list, err := h.questions.Similar(ctx, viewerOf(acct), a.Title, 5)
 		if err != nil {
@@ -184,7 +223,7 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 		return h.renderAsk(w, r, http.StatusUnprocessableEntity, a,
 			[]fieldError{{Field: "question-title", Message: "Enter your question as a title"}})
 	}
-	q, err := h.questions.Ask(ctx, acct, questions.AskInput{Title: a.Title, Content: a.Content, GroupID: a.GroupID, Visibility: a.Visibility})
+	q, err := h.questions.Ask(ctx, acct, questions.AskInput{Title: a.Title, Content: a.Content, GroupID: a.GroupID, Visibility: a.Visibility, Network: a.Network})
 	if k := activitypub.KindOf(err); k == activitypub.Invalid || k == activitypub.Forbidden || k == activitypub.NotFound {
 		field := "question-title"
 		if a.GroupID != "" && k != activitypub.Invalid {
@@ -196,4 +235,24 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/questions/"+q.Status.ID)
+}
+
+// similarJSON answers the ask form's script: the answered questions like ?q=, as the viewer may
+// see them, as JSON.
+func (h *Handler) similarJSON(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.questions.Similar(r.Context(), viewerOf(AccountFrom(r.Context())), r.URL.Query().Get("q"), 5)
+	if err != nil {
+		return err
+	}
+	type item struct {
+		Href    string `json:"href"`
+		Title   string `json:"title"`
+		Answers int    `json:"answers_count"`
+	}
+	out := make([]item, 0, len(list))
+	for _, it := range h.items(list) {
+		out = append(out, item{Href: it.Href, Title: it.Title, Answers: it.Answers})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(out)
 }

@@ -23,9 +23,10 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"about", "accessibility", "privacy", "notifications", "search", "settings", "federation",
 	"oauth-authorize", "oauth-code",
 	"signup", "notice", "forgot", "reset", "mfa", "security", "admin_accounts", "admin_audit",
-	"questions", "question", "ask",
+	"questions", "question", "ask", "analytics",
 	"groups", "group", "group_form", "group_moderate",
-	"directory",
+	"directory", "admin_users", "admin_instances", "admin_instance",
+	"ideas", "idea", "idea_new", "account",
 	"report", "admin_reports"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
@@ -128,6 +129,9 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 		"inc":          func(i int) int { return i + 1 },
 		"visibilities": func() []visibilityOption { return visibilityOptions },
 		"maxChars":     func() int { return activitypub.MaxStatusChars },
+		"roles":        func() any { return roleOptions },
+		"postsHTML":    postsHTML,
+		"roleLabel":    roleLabel,
 		"imageField": func(v view, id, label, hint string) settingsField {
 			return settingsField{V: v, ID: id, Label: label, Hint: hint}
 		},
@@ -149,7 +153,7 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
-			"templates/layout.html", "templates/components.html", "templates/"+name+".html")
+			"templates/layout.html", "templates/components.html", "templates/parts_*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/accounts"
 	"github.com/guildhall/guildhall/activitypub/groups"
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/activitypub/preferences"
 	"github.com/guildhall/guildhall/activitypub/questions"
@@ -44,6 +45,8 @@ type Options struct {
 	Moderation *moderation.Moderation
 	// SSO, when set, offers sign-in through the organisation's OpenID Connect provider.
 	SSO SSO
+	// Ideas, when set, serves the ideas pages (/ideas).
+	Ideas *ideas.Ideas
 	// Questions, when set, serves the questions pages (/questions).
 	Questions *questions.Questions
 	// Groups, when set, serves the group pages (directory, group, moderation) and lets the
@@ -71,6 +74,7 @@ type Handler struct {
 	views      *activitypub.Views
 	live       *liveHub
 	sso        SSO
+	ideas      *ideas.Ideas
 	questions  *questions.Questions
 	groups     *groups.Groups // nil: the group pages answer 404
 	prefs      *preferences.Settings
@@ -101,6 +105,7 @@ func New(o Options) (*Handler, error) {
 		markers:    o.Markers,
 		views:      o.Views,
 		sso:        o.SSO,
+		ideas:      o.Ideas,
 		questions:  o.Questions,
 		groups:     o.Groups,
 		prefs:      o.Settings,

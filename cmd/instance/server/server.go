@@ -260,7 +260,7 @@ func (in *Instance) routes() (http.Handler, error) {
 	wh, err := web.New(web.Options{
 		Service: in.Service, Logger: in.log, SecureCookies: in.Config.Scheme() == "https",
 		RequestID: RequestID, Media: in.Media, Preview: preview, Views: views, Markers: prefs.markers,
-		SSO: in.webSSO(), Questions: in.Questions, Groups: in.Groups, Settings: prefs.settings,
+		SSO: in.webSSO(), Ideas: in.Ideas, Questions: in.Questions, Groups: in.Groups, Settings: prefs.settings,
 		Accounts: in.Accounts, Moderation: in.Moderation,
 	})
 	if err != nil {

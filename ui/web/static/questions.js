@@ -1,6 +1,6 @@
 // Guildhall: the duplicate finder on the ask form. Without JavaScript the "Check for similar
 // questions" button does the same on the server; with it, answered questions like the one being
-// typed are listed as the title is typed, through the public questions API.
+// typed are listed as the title is typed, through /questions/similar.
 (function () {
   "use strict";
   var form = document.querySelector("form.ask-form[data-similar]");
@@ -25,7 +25,7 @@
         li.className = "question-item";
         var h = document.createElement("h3");
         var a = document.createElement("a");
-        a.href = "/questions/" + encodeURIComponent(q.id);
+        a.href = q.href;
         a.textContent = q.title;
         h.appendChild(a);
         var meta = document.createElement("p");
@@ -45,7 +45,7 @@
     last = q;
     if (q.length < 4) return;
     fetch(form.getAttribute("data-similar") + "?limit=5&q=" + encodeURIComponent(q), {
-      headers: { Accept: "application/json" }, credentials: "omit"
+      headers: { Accept: "application/json" }, credentials: "same-origin"
     }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (list) { if (list && title.value.trim() === q) render(list); })
       .catch(function () { /* the button still works */ });

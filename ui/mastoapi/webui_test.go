@@ -2,6 +2,8 @@ package mastoapi_test
 
 import (
 	"testing"
+
+	ap "github.com/guildhall/guildhall/activitypub"
 )
 
 // TestLocalTimelineInternalPosts: internal ("local", this council only) posts are part of the
@@ -95,6 +97,34 @@ func TestDefaultPrivacy(t *testing.T) {
 				t.Errorf("default %s: source.privacy %q, preferences %v, posted %q; want %q, %q", c.set,
 					cred.Source.Privacy, prefs["posting:default:visibility"], stored.Visibility, c.reported, c.posted)
 			}
+		}
+	})
+}
+
+// TestInstanceDescription: what administrators save on the instance settings page is what the
+// instance endpoints and /api/v1/instance/rules show.
+func TestInstanceDescription(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		if err := e.svc.SetInstanceInfo(e.ctx, e.owner(), ap.InstanceInfo{Title: "Borsetshire", Description: "Staff only",
+			ContactEmail: "digital@borsetshire.example", Rules: []string{"Be kind", "No resident data"}}, ""); err != nil {
+			t.Fatal(err)
+		}
+		var v2 struct {
+			Title, Description string
+			Contact            struct{ Email string }
+			Rules              []struct{ ID, Text string }
+		}
+		e.call("GET", "/api/v2/instance", "", nil, 200, &v2)
+		var v1 struct{ Title, Email string }
+		e.call("GET", "/api/v1/instance", "", nil, 200, &v1)
+		var rules []struct{ ID, Text string }
+		e.call("GET", "/api/v1/instance/rules", "", nil, 200, &rules)
+		if v2.Title != "Borsetshire" || v2.Description != "Staff only" || v2.Contact.Email != "digital@borsetshire.example" ||
+			len(v2.Rules) != 2 || v2.Rules[1].Text != "No resident data" || v2.Rules[1].ID != "2" {
+			t.Errorf("v2 instance = %+v", v2)
+		}
+		if v1.Title != "Borsetshire" || v1.Email != "digital@borsetshire.example" || len(rules) != 2 || rules[0].Text != "Be kind" {
+			t.Errorf("v1 instance = %+v, rules %+v", v1, rules)
 		}
 	})
 }
