@@ -234,10 +234,22 @@ func (s *Service) ReceiveUpdateStatus(ctx context.Context, from *Actor, in *Stat
 		return nil
 	}
 	edited := s.Now()
-	if in.EditedAt != nil && !in.EditedAt.After(s.Now()) {
+	switch {
+	case in.EditedAt == nil:
+		// No usable updated (absent, or not after published at the second): nothing to order
+		// by, so the edit applies. It is stamped a little before this second (a millisecond
+		// apart from the last, as stored), so that a later Update stamped to the second by its
+		// origin still reads as later than this one.
+		edited = edited.Truncate(time.Second).Add(-100 * time.Millisecond)
+		if st.EditedAt != nil && !edited.After(*st.EditedAt) {
+			edited = st.EditedAt.Add(time.Millisecond)
+		}
+	case !in.EditedAt.After(edited):
 		edited = *in.EditedAt
-	}
-	if st.EditedAt != nil && !edited.After(*st.EditedAt) {
+		if st.EditedAt != nil && !edited.After(*st.EditedAt) {
+			return nil // an older (or replayed) edit than the one stored
+		}
+	case st.EditedAt != nil && !edited.After(*st.EditedAt):
 		return nil
 	}
 	prev := &StatusEdit{ID: s.NewID(), StatusID: st.ID, Content: st.Content, SpoilerText: st.SpoilerText,

@@ -111,6 +111,19 @@ func TestIdeaAcrossInstances(t *testing.T) {
 		if n := len(onB.Changes); n != 1 || onB.Changes[0].State != ideas.Planned {
 			t.Fatalf("history on b.test: %+v", onB.Changes)
 		}
+		if strings.Contains(onB.Status.Content, "Shared gritting rota") {
+			t.Errorf("b.test shows the title in the content too: %q", onB.Status.Content)
+		}
+		// What a server that knows nothing of ideas reads: the title, the status line, the body.
+		resp, body := c.get(t, uri, "application/activity+json")
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(body), &doc); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %v", uri, resp.StatusCode, err)
+		}
+		if got, _ := doc["content"].(string); got != "<p><strong>Shared gritting rota</strong></p><p><strong>Status: Planned</strong></p>"+
+			"<p>Neighbouring councils share one gritter rota.</p>" || doc["ideaStatus"] != "planned" || doc["name"] != "Shared gritting rota" {
+			t.Errorf("the idea's document: content %q, ideaStatus %v, name %v", got, doc["ideaStatus"], doc["name"])
+		}
 
 		// A vote from B counts on A.
 		if _, err := b.svc.Favourite(ctx, bob, onB.Status.ID); err != nil {

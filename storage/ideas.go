@@ -189,6 +189,30 @@ func (s *Store) ListIdeas(ctx context.Context, q ideas.Query) ([]*activitypub.St
 		LEFT JOIN ideas i ON i.status_id = s.id WHERE `+where+` ORDER BY `+order+` LIMIT ?`, args...)
 }
 
+// IdeaStateCounts counts live ideas that are not direct messages by state, in a group or everywhere.
+func (s *Store) IdeaStateCounts(ctx context.Context, groupID string) (map[ideas.State]int, error) {
+	q := `SELECT COALESCE(i.state, 'proposed') AS state, COUNT(*) AS n FROM statuses s
+		LEFT JOIN ideas i ON i.status_id = s.id
+		WHERE s.kind = 'idea' AND s.deleted_at IS NULL AND s.reblog_of_id IS NULL AND s.visibility <> 'direct'`
+	var args []any
+	if groupID != "" {
+		q += ` AND s.group_id = ?`
+		args = append(args, groupID)
+	}
+	var rows []struct {
+		State string `db:"state"`
+		N     int    `db:"n"`
+	}
+	if err := s.sel(ctx, &rows, q+` GROUP BY COALESCE(i.state, 'proposed')`, args...); err != nil {
+		return nil, mapErr("storage.IdeaStateCounts", err)
+	}
+	out := make(map[ideas.State]int, len(rows))
+	for _, r := range rows {
+		out[ideas.State(r.State)] = r.N
+	}
+	return out, nil
+}
+
 // SetStatusKind marks a stored status as a post, question or idea.
 func (s *Store) SetStatusKind(ctx context.Context, statusID string, kind activitypub.StatusKind) error {
 	n, err := s.execN(ctx, `UPDATE statuses SET kind = ? WHERE id = ?`, string(kind), statusID)

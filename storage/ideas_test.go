@@ -129,5 +129,23 @@ func TestListIdeas(t *testing.T) {
 			})
 		}
 		wantKind(t, s.SetStatusKind(ctx, "nope", activitypub.KindIdea), activitypub.NotFound)
+		for _, tc := range []struct {
+			group string
+			want  map[ideas.State]int
+		}{
+			{"", map[ideas.State]int{ideas.Proposed: 2, ideas.Planned: 1, ideas.Declined: 1}},
+			{grp.ID, map[ideas.State]int{ideas.Proposed: 1}},
+		} {
+			got, err := s.IdeaStateCounts(ctx, tc.group)
+			must(t, err)
+			if len(got) != len(tc.want) {
+				t.Fatalf("counts in %q = %v, want %v", tc.group, got, tc.want)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Fatalf("counts in %q = %v, want %v", tc.group, got, tc.want)
+				}
+			}
+		}
 	})
 }

@@ -210,3 +210,25 @@ func (x *Ideas) List(ctx context.Context, v ap.Viewer, q Query) ([]*View, error)
 func stateError(s State) string {
 	return fmt.Sprintf("status %q is not one of proposed, under_review, planned, adopted, declined", s)
 }
+
+// StateCount is how many ideas are in one state.
+type StateCount struct {
+	State State
+	Count int
+}
+
+// CountByState counts the ideas of a group (or, with groupID "", of every idea this instance
+// knows, local and remote) in each state, in lifecycle order, for the list page and for
+// analytics ("ideas by status"). Counts cover ideas that are not direct messages, whoever may
+// see them: they say how many, never which.
+func (x *Ideas) CountByState(ctx context.Context, groupID string) ([]StateCount, error) {
+	m, err := x.store.IdeaStateCounts(ctx, groupID)
+	if err != nil {
+		return nil, ap.Wrap("ideas.CountByState", err)
+	}
+	out := make([]StateCount, 0, len(States()))
+	for _, s := range States() {
+		out = append(out, StateCount{State: s, Count: m[s]})
+	}
+	return out, nil
+}

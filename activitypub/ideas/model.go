@@ -143,6 +143,9 @@ type Store interface {
 	IdeaAdoptionsOf(ctx context.Context, statusIDs []string) (map[string][]*Adoption, error)
 	// ListIdeas lists undeleted ideas that are not direct messages in the query's order.
 	ListIdeas(ctx context.Context, q Query) ([]*ap.Status, error)
+	// IdeaStateCounts counts live ideas that are not direct messages by state, in a group or
+	// (groupID "") everywhere; an idea without a row counts as proposed.
+	IdeaStateCounts(ctx context.Context, groupID string) (map[State]int, error)
 	// SetStatusKind marks a stored status as a question or an idea.
 	SetStatusKind(ctx context.Context, statusID string, kind ap.StatusKind) error
 

@@ -64,7 +64,7 @@ func (q *Questions) enqueueUpdate(ctx context.Context, asker, group, answerAutho
 // pinning is a moderator's act in the groups area, so the group's own account acts then: the
 // asker's right to accept is the authority.
 func (q *Questions) groupFeature(ctx context.Context, by *ap.Account, mod bool, group *ap.Actor, qs *ap.Status, oldID string, ans *ap.Status) error {
-	if group == nil || qs.Visibility == ap.Private || qs.Visibility == ap.Direct {
+	if group == nil || qs.Visibility == ap.Private || qs.Visibility == ap.Direct || qs.Visibility == ap.Partners {
 		return nil
 	}
 	groupAcct := &ap.Account{Actor: *group}

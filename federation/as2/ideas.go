@@ -2,6 +2,7 @@ package as2
 
 import (
 	"context"
+	"html"
 	"strings"
 
 	ap "github.com/guildhall/guildhall/activitypub"
@@ -57,8 +58,28 @@ type IdeaTerms struct {
 	AdoptedBy []string
 }
 
-// SetIdeaTerms adds an idea's terms to a rendered Note and names the context.
+// IdeaTitleHTML is the paragraph an idea's federated content starts with: its title, so servers
+// that show a Note's content and not its name (Mastodon) show which idea it is. Receivers that
+// know the ideas terms take it off again, as they show the name themselves.
+func IdeaTitleHTML(title string) string {
+	return "<p><strong>" + html.EscapeString(title) + "</strong></p>"
+}
+
+// SetIdeaTerms adds an idea's terms to a rendered Note, leads its content with the title and
+// names the context.
 func SetIdeaTerms(note map[string]any, baseURL string, t IdeaTerms) {
+	if name, _ := note["name"].(string); name != "" {
+		if c, ok := note["content"].(string); ok && !strings.HasPrefix(c, IdeaTitleHTML(name)) {
+			note["content"] = IdeaTitleHTML(name) + c
+		}
+		if cm, ok := note["contentMap"].(map[string]any); ok {
+			for lang, v := range cm {
+				if c, ok := v.(string); ok && !strings.HasPrefix(c, IdeaTitleHTML(name)) {
+					cm[lang] = IdeaTitleHTML(name) + c
+				}
+			}
+		}
+	}
 	note[TermIdeaStatus] = t.Status
 	note[TermIdeaStatusReason] = t.Reason
 	adopted := make([]any, 0, len(t.AdoptedBy))

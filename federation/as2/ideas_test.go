@@ -43,12 +43,17 @@ func TestParseIdeaTerms(t *testing.T) {
 }
 
 func TestIdeaTermsRender(t *testing.T) {
-	note := map[string]any{"@context": Context()}
+	note := map[string]any{"@context": Context(), "name": `Grit & "salt"`, "content": "<p>Body</p>",
+		"contentMap": map[string]any{"en": "<p>Body</p>"}}
 	SetIdeaTerms(note, "https://a.test", IdeaTerms{Status: "planned", AdoptedBy: []string{"b.test"}})
 	SetIdeaTerms(note, "https://a.test", IdeaTerms{Status: "planned", AdoptedBy: []string{"b.test"}})
 	ctx := note["@context"].([]any)
 	if ctx[len(ctx)-1] != "https://a.test/ns/ideas" || len(ctx) != len(Context())+1 {
 		t.Fatalf("@context = %v", ctx)
+	}
+	const want = "<p><strong>Grit &amp; &#34;salt&#34;</strong></p><p>Body</p>"
+	if note["content"] != want || note["contentMap"].(map[string]any)["en"] != want {
+		t.Fatalf("content %q, contentMap %v: want the title once, escaped", note["content"], note["contentMap"])
 	}
 	if note[TermIdeaStatus] != "planned" || len(note[TermIdeaAdoptedBy].([]any)) != 1 {
 		t.Fatalf("terms %v", note)

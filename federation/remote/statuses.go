@@ -102,7 +102,10 @@ func (d *Dereferencer) StatusFromObject(o *as2.ParsedObject, author *ap.Actor) *
 		// A Guildhall question: a Note whose name is its title.
 		st.Kind, st.AcceptedAnswerURI = ap.KindQuestion, o.AcceptedAnswer
 	} else if o.Idea != nil {
-		st.Kind = ap.KindIdea // a Guildhall idea: a Note whose name is its title
+		// A Guildhall idea: a Note whose name is its title, repeated as the content's first
+		// paragraph for servers that show no name; we show the name.
+		st.Kind = ap.KindIdea
+		st.Content = d.sanitize.Sanitize(strings.TrimPrefix(o.Content, as2.IdeaTitleHTML(o.Name)))
 	} else if o.Type == "Note" {
 		st.Title = "" // Notes have no title; some servers mirror the summary into name
 	}

@@ -78,6 +78,13 @@ type ideasPage struct {
 	Text       string
 	Vis        string
 	GroupID    string // the group the list or the new idea is for, "" for none
+	Counts     []countItem
+}
+
+// countItem is one state's count on the list page, linking to the ideas in it.
+type countItem struct {
+	Label, Href string
+	Count       int
 }
 
 func stateOptions(selected string, any bool) []option {
@@ -166,9 +173,21 @@ func (h *Handler) ideasList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	counts, err := h.ideas.CountByState(r.Context(), group)
+	if err != nil {
+		return err
+	}
+	var cs []countItem
+	for _, c := range counts {
+		q := url.Values{"status": {string(c.State)}, "sort": {sort}}
+		if group != "" {
+			q.Set("group_id", group)
+		}
+		cs = append(cs, countItem{Label: c.State.Label(), Count: c.Count, Href: "/ideas?" + q.Encode()})
+	}
 	return h.render(w, r, http.StatusOK, "ideas", view{Title: "Ideas", Section: "ideas",
 		Page: ideasPage{Ideas: items, Sorts: sortOptions(sort), States: stateOptions(state, true), Sort: sort, State: state,
-			GroupID: group}})
+			GroupID: group, Counts: cs}})
 }
 
 // ideaVisibilities are the audiences an idea may have: every one but direct.

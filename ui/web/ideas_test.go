@@ -77,7 +77,8 @@ func TestIdeaPages(t *testing.T) {
 
 	// Bob undoes his vote from the list, which sorts and filters.
 	list := e.get(bob, "/ideas?sort=votes&status=declined")
-	list.wantBody(t, "Shared gritting rota", "1 vote", `<option value="votes" selected>`, `<option value="declined" selected>`)
+	list.wantBody(t, "Shared gritting rota", "1 vote", `<option value="votes" selected>`, `<option value="declined" selected>`,
+		`<a href="/ideas?sort=votes&amp;status=declined">Declined: 1</a>`, ">Planned: 0</a>")
 	e.post(bob, ideaPath+"/vote", url.Values{"csrf_token": {bcsrf}, "undo": {"1"}, "return": {"/ideas?sort=votes"}}).
 		wantRedirect(t, "/ideas?sort=votes")
 	e.get(bob, "/ideas").wantBody(t, "0 votes")
