@@ -105,6 +105,19 @@ func (s *Store) ListReports(ctx context.Context, f moderation.ReportFilter, p ac
 	return out, nil
 }
 
+// MarkReportForwarded records that a report was sent on as a Flag.
+func (s *Store) MarkReportForwarded(ctx context.Context, id string) error {
+	const op = "storage.MarkReportForwarded"
+	n, err := s.execN(ctx, `UPDATE reports SET forwarded = TRUE WHERE id = ?`, id)
+	if err != nil {
+		return mapErr(op, err)
+	}
+	if n == 0 {
+		return notFound(op, "report")
+	}
+	return nil
+}
+
 // ResolveReport marks a report resolved at r.ResolvedAt.
 func (s *Store) ResolveReport(ctx context.Context, id string, r *activitypub.Report) error {
 	const op = "storage.ResolveReport"

@@ -8,11 +8,14 @@ import (
 )
 
 // RetentionCandidates lists local statuses created before before, not deleted, whose author has
-// no legal hold, oldest first.
+// no legal hold, oldest first. A question with an accepted answer, and a live question's accepted
+// answer, are kept: the answer is the record people come back for.
 func (s *Store) RetentionCandidates(ctx context.Context, before time.Time, limit int) ([]*activitypub.Status, error) {
 	return s.statuses(ctx, "storage.RetentionCandidates", `SELECT `+statusCols+` FROM statuses s
 		WHERE s.local = TRUE AND s.deleted_at IS NULL AND s.created_at < ?
 		AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.actor_id = s.actor_id)
+		AND s.accepted_answer_id IS NULL
+		AND NOT EXISTS (SELECT 1 FROM statuses q WHERE q.accepted_answer_id = s.id AND q.deleted_at IS NULL)
 		ORDER BY s.id LIMIT ?`, ms(before), limitOr(limit))
 }
 

@@ -550,12 +550,16 @@ func (s *Store) StatusEdits(ctx context.Context, statusID string) ([]*activitypu
 	return out, nil
 }
 
+// notLimited leaves out the statuses of limited accounts (moderation's "limit"), whose posts
+// reach their followers only.
+const notLimited = ` AND NOT EXISTS (SELECT 1 FROM actor_limits l WHERE l.actor_id = s.actor_id)`
+
 // PublicTimeline lists live public statuses that are not boosts, newest first; local keeps only
 // local ones, remote only remote ones. Local-only ("local") posts are not included: the
 // interface cannot tell whether the viewer is signed in.
 func (s *Store) PublicTimeline(ctx context.Context, local, remote bool, p activitypub.Page) ([]*activitypub.Status, error) {
 	q := `SELECT ` + statusCols + ` FROM statuses s
-		WHERE s.visibility = 'public' AND s.deleted_at IS NULL AND s.reblog_of_id IS NULL`
+		WHERE s.visibility = 'public' AND s.deleted_at IS NULL AND s.reblog_of_id IS NULL` + notLimited
 	switch {
 	case local && !remote:
 		q += ` AND s.local = TRUE`
@@ -582,7 +586,7 @@ func (s *Store) CouncilTimeline(ctx context.Context, p activitypub.Page) ([]*act
 // TagTimeline lists live public statuses carrying a tag (any case, with or without #).
 func (s *Store) TagTimeline(ctx context.Context, tag string, localOnly bool, p activitypub.Page) ([]*activitypub.Status, error) {
 	q := `SELECT ` + statusCols + ` FROM status_tags t JOIN statuses s ON s.id = t.status_id
-		WHERE t.tag_name = ? AND s.visibility = 'public' AND s.deleted_at IS NULL`
+		WHERE t.tag_name = ? AND s.visibility = 'public' AND s.deleted_at IS NULL` + notLimited
 	if localOnly {
 		q += ` AND s.local = TRUE`
 	}

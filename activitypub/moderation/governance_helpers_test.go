@@ -61,6 +61,10 @@ func newGovWorld(t *testing.T, st *storage.Store) *govWorld {
 		t.Fatal(err)
 	}
 	g.acc, g.mod = acc, mod
+	mod.SetSuspender(acc)
+	if _, err := svc.EnsureInstanceActor(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	acc.SetMailer(m)
 	acc.SetTOTP(totp.TOTP{})
 	g.world = &world{t: t, ctx: t.Context(), svc: svc, store: st}

@@ -46,3 +46,25 @@ func (w *world) post(by *ap.Account, text string, vis ap.Visibility) *ap.Status 
 	}
 	return st
 }
+
+// remote stores a remote actor as the federation layer would after fetching it.
+func (w *world) remote(name, domain string) *ap.Actor {
+	w.t.Helper()
+	uri := "https://" + domain + "/users/" + name
+	a := &ap.Actor{ID: w.svc.NewID(), URI: uri, Kind: ap.KindPerson, Username: name, Domain: domain,
+		Inbox: uri + "/inbox", SharedInbox: "https://" + domain + "/inbox", FollowersURI: uri + "/followers",
+		PublicKeyID: uri + "#main-key", CreatedAt: w.svc.Now(), UpdatedAt: w.svc.Now()}
+	if err := w.store.CreateActor(w.ctx, a); err != nil {
+		w.t.Fatal(err)
+	}
+	return a
+}
+
+func (w *world) outbox() []*ap.OutboxItem {
+	w.t.Helper()
+	items, err := w.store.PendingOutbox(w.ctx, 100)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return items
+}

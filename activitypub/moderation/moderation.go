@@ -13,6 +13,7 @@ package moderation
 import (
 	"context"
 	"log/slog"
+	"unicode/utf8"
 
 	"github.com/guildhall/guildhall/activitypub"
 )
@@ -27,13 +28,15 @@ type Store interface {
 	AuditLog(ctx context.Context, p activitypub.Page) ([]*activitypub.AuditEntry, error)
 	ReportQueue
 	RetentionStore
+	ActionStore
 }
 
 // Moderation holds the use cases of reports, the audit log and retention.
 type Moderation struct {
-	svc   *activitypub.Service
-	store Store
-	log   *slog.Logger
+	svc       *activitypub.Service
+	store     Store
+	log       *slog.Logger
+	suspender Suspender // the accounts area, for the suspend action
 }
 
 // New returns the moderation use cases over the kernel service and store.
@@ -45,4 +48,12 @@ func New(svc *activitypub.Service, store Store, log *slog.Logger) (*Moderation, 
 		log = slog.Default()
 	}
 	return &Moderation{svc: svc, store: store, log: log}, nil
+}
+
+// truncateRunes cuts s to at most n runes.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

@@ -12,7 +12,8 @@ import (
 // RetentionStore finds what a retention policy would delete and keeps legal holds.
 type RetentionStore interface {
 	// RetentionCandidates lists local, undeleted statuses created before before whose author is
-	// not under a legal hold, oldest first.
+	// not under a legal hold, oldest first, leaving out answered questions (Status.AcceptedAnswerID
+	// set) and the accepted answers of live questions.
 	RetentionCandidates(ctx context.Context, before time.Time, limit int) ([]*activitypub.Status, error)
 	SetLegalHold(ctx context.Context, actorID, reason, by string, at time.Time) error
 	DeleteLegalHold(ctx context.Context, actorID string) error

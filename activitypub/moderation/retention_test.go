@@ -80,3 +80,40 @@ func TestRetentionDeletesExactlyThePreviewAndNothingHeld(t *testing.T) {
 		wantKind(t, err, ap.Forbidden, "member previews retention")
 	})
 }
+
+// TestRetentionKeepsAcceptedAnswers: an answered question and its accepted answer survive a
+// retention run however old they are; an unanswered old question and other old replies do not.
+func TestRetentionKeepsAcceptedAnswers(t *testing.T) {
+	eachGovWorld(t, func(t *testing.T, g *govWorld) {
+		alice, bob := g.user("alice"), g.user("bob")
+		question := g.post(alice, "how do we grit the hill?", ap.Public)
+		answer, err := g.svc.Post(g.ctx, bob, ap.PostInput{Text: "with the small gritter", Visibility: ap.Public, InReplyToID: question.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := g.svc.Post(g.ctx, bob, ap.PostInput{Text: "no idea", Visibility: ap.Public, InReplyToID: question.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		unanswered := g.post(alice, "who has the keys?", ap.Public)
+		question.AcceptedAnswerID = answer.ID // as the questions area records an acceptance
+		if err := g.store.UpdateStatus(g.ctx, question); err != nil {
+			t.Fatal(err)
+		}
+		g.advance(3 * 365 * 24 * time.Hour)
+		preview, err := g.mod.RetentionPreview(g.ctx, g.owner, 365*24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, st := range preview {
+			ids = append(ids, st.ID)
+		}
+		slices.Sort(ids)
+		want := []string{other.ID, unanswered.ID}
+		slices.Sort(want)
+		if !slices.Equal(ids, want) {
+			t.Fatalf("preview %v, want only the other reply and the unanswered question %v", ids, want)
+		}
+	})
+}

@@ -28,6 +28,9 @@ func (h *Handler) governanceRoutes() []route {
 		{get, "/api/v1/admin/reports", user, "admin:read:reports", h.adminReports},
 		{get, "/api/v1/admin/reports/{id}", user, "admin:read:reports", h.adminReport},
 		{post, "/api/v1/admin/reports/{id}/resolve", user, "admin:write:reports", h.adminResolveReport},
+		{post, "/api/v1/admin/accounts/{id}/unsilence", user, "admin:write:accounts", h.adminUnsilence},
+		{post, "/api/guildhall/v1/admin/reports/{id}/actions", user, "admin:write:reports", h.reportAction},
+		{get, "/api/guildhall/v1/warnings", user, "read:accounts", h.myWarnings},
 
 		{get, "/api/guildhall/v1/admin/audit", user, "admin:read", h.auditLog},
 		{get, "/api/guildhall/v1/admin/audit.csv", user, "admin:read", h.auditCSV},
@@ -155,8 +158,8 @@ func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request, c *call) e
 	return ok(w, h.presentAdminAccount(a))
 }
 
-// adminAction is Mastodon's account action; suspend is what Guildhall does (silence and
-// sensitive are not implemented and refused, not ignored).
+// adminAction is Mastodon's account action: suspend (or disable) and silence (Guildhall's
+// limit); sensitive is not implemented and refused, not ignored.
 func (h *Handler) adminAction(w http.ResponseWriter, r *http.Request, c *call) error {
 	switch c.p.str("type") {
 	case "suspend", "disable":
@@ -164,9 +167,13 @@ func (h *Handler) adminAction(w http.ResponseWriter, r *http.Request, c *call) e
 			return err
 		}
 		h.auth.forgetUser(pathID(r))
+	case "silence":
+		if err := h.moderation.LimitAccount(r.Context(), c.account, pathID(r), c.p.str("text")); err != nil {
+			return err
+		}
 	case "none":
 	default:
-		return errStatus(http.StatusUnprocessableEntity, "type must be suspend, disable or none")
+		return errStatus(http.StatusUnprocessableEntity, "type must be suspend, disable, silence or none")
 	}
 	if id := c.p.str("report_id"); id != "" {
 		if _, err := h.moderation.ResolveReport(r.Context(), c.account, id, c.p.str("text")); err != nil {

@@ -84,6 +84,7 @@ func areaOptions(t testing.TB, svc *ap.Service, st *storage.Store) mastoapi.Opti
 	if o.Moderation, err = moderation.New(svc, st, nil); err != nil {
 		t.Fatal(err)
 	}
+	o.Moderation.SetSuspender(o.Accounts)
 	return o
 }
 

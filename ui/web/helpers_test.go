@@ -137,6 +137,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mod.SetSuspender(acc)
 	ideasArea, err := ideas.New(svc, st, grps, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

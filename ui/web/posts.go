@@ -258,6 +258,8 @@ func (p presenter) actions(v postView) []actionView {
 		out = append(out,
 			actionView{Link: true, Href: v.Href + "/edit", Label: "Edit", Hidden: " your post"},
 			actionView{Link: true, Href: v.Href + "/delete", Label: "Delete", Hidden: " your post", Danger: true})
+	} else if v.SignedIn {
+		out = append(out, actionView{Link: true, Href: "/report?status=" + url.QueryEscape(v.ID), Label: "Report", Hidden: who})
 	}
 	return out
 }

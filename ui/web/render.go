@@ -26,7 +26,8 @@ var pageNames = []string{"login", "logout", "setup", "error",
 	"questions", "question", "ask", "analytics",
 	"groups", "group", "group_form", "group_moderate",
 	"directory", "admin_users", "admin_instances", "admin_instance",
-	"ideas", "idea", "idea_new", "account"}
+	"ideas", "idea", "idea_new", "account",
+	"report", "admin_reports"}
 
 // view is what every template gets. One struct for all pages keeps the layout simple; fields a
 // page does not use stay empty.

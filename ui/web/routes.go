@@ -39,7 +39,7 @@ func (h *Handler) routes() []route {
 // Routes registers the web UI on r. It adds no catch-all: the router is shared with the other
 // surfaces, so the server decides what answers unknown paths (see NotFound).
 func (h *Handler) Routes(r *mux.Router) {
-	for _, rt := range append(append(append(append(h.routes(), h.governanceRoutes()...), h.questionRoutes()...), h.groupRoutes()...), h.ideaPageRoutes()...) {
+	for _, rt := range append(append(append(append(append(h.routes(), h.governanceRoutes()...), h.questionRoutes()...), h.groupRoutes()...), h.ideaPageRoutes()...), h.moderationRoutes()...) {
 		methods := []string{rt.method}
 		if rt.method == http.MethodGet {
 			methods = append(methods, http.MethodHead)

@@ -154,6 +154,7 @@ func (in *Instance) prepare(ctx context.Context) error {
 	if in.Moderation, err = moderation.New(svc, in.Store, in.log); err != nil {
 		return err
 	}
+	in.Moderation.SetSuspender(in.Accounts) // a report's suspend action is the leavers rule
 	if in.Questions, err = questions.New(svc, in.Store, in.Groups, in.log); err != nil {
 		return err
 	}
