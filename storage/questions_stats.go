@@ -28,8 +28,9 @@ func (s *Store) QuestionFacts(ctx context.Context, groupID string, limit int) ([
 		q.accepted_answer_id IS NOT NULL,
 		(SELECT MIN(r.created_at) FROM statuses r WHERE r.in_reply_to_id = q.id AND r.deleted_at IS NULL
 			AND r.actor_id <> q.actor_id),
-		(SELECT COUNT(*) FROM statuses r WHERE r.in_reply_to_id = q.id AND r.deleted_at IS NULL)
-		FROM statuses q WHERE`+reportQuestions+cond+` ORDER BY q.id DESC LIMIT ?`, append(args, limit))
+		(SELECT COUNT(*) FROM statuses r WHERE r.in_reply_to_id = q.id AND r.deleted_at IS NULL),
+		COALESCE(v.after_accept, 0)
+		FROM statuses q LEFT JOIN question_views v ON v.status_id = q.id WHERE`+reportQuestions+cond+` ORDER BY q.id DESC LIMIT ?`, append(args, limit))
 	if err != nil {
 		return nil, mapErr(op, err)
 	}
@@ -39,7 +40,7 @@ func (s *Store) QuestionFacts(ctx context.Context, groupID string, limit int) ([
 		var f questions.Facts
 		var created int64
 		var edited, first sql.NullInt64
-		if err := rows.Scan(&f.ID, &f.Title, &created, &edited, &f.Answered, &first, &f.Answers); err != nil {
+		if err := rows.Scan(&f.ID, &f.Title, &created, &edited, &f.Answered, &first, &f.Answers, &f.ViewsAfterAccept); err != nil {
 			return nil, mapErr(op, err)
 		}
 		f.CreatedAt, f.FirstAnswerAt = fromMS(created), nullMS(first)
@@ -73,4 +74,17 @@ func (s *Store) Contributors(ctx context.Context, groupID string, limit int) ([]
 		out = append(out, questions.Contributor{ActorID: r.ActorID, Answers: r.Answers, Accepted: r.Accepted})
 	}
 	return out, nil
+}
+
+// CountQuestionView adds one view of a question (and one after acceptance when answered) in a
+// single UPSERT.
+func (s *Store) CountQuestionView(ctx context.Context, statusID string, answered bool) error {
+	after := 0
+	if answered {
+		after = 1
+	}
+	_, err := s.exec(ctx, `INSERT INTO question_views (status_id, views, after_accept) VALUES (?, 1, ?)
+		ON CONFLICT (status_id) DO UPDATE SET views = question_views.views + 1,
+		after_accept = question_views.after_accept + excluded.after_accept`, statusID, after)
+	return mapErr("storage.CountQuestionView", err)
 }

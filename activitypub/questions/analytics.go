@@ -16,6 +16,8 @@ type Facts struct {
 	AcceptedAt    *time.Time // the question's last edit when it has an accepted answer
 	Answers       int
 	Answered      bool
+	// ViewsAfterAccept counts the views (see View) made while an answer was accepted.
+	ViewsAfterAccept int
 }
 
 // Contributor is one person's answers in the scope of a report.
@@ -47,6 +49,10 @@ type Report struct {
 	AnsweredRate float64
 	// MedianFirstAnswer and MedianAccepted are nil when no question has one.
 	MedianFirstAnswer, MedianAccepted *time.Duration
+	// CallsAvoided estimates helpdesk calls avoided: the sum over answered questions of their
+	// views after acceptance, each a person who found the answer instead of asking
+	// (docs/decisions.md, "Questions: view counting").
+	CallsAvoided int
 	Unanswered                        []Facts // oldest first, at most 20
 	Contributors                      []Contributor
 	Months                            []Month // the last twelve, oldest first
@@ -99,6 +105,7 @@ func summarise(facts []Facts, now time.Time) *Report {
 		f := facts[i]
 		if f.Answered {
 			r.Answered++
+			r.CallsAvoided += f.ViewsAfterAccept
 		} else if len(r.Unanswered) < 20 {
 			r.Unanswered = append(r.Unanswered, f)
 		}

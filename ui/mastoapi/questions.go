@@ -133,7 +133,7 @@ func (h *Handler) showQuestion(w http.ResponseWriter, r *http.Request, c *call) 
 	if err := h.questionsReady(); err != nil {
 		return err
 	}
-	q, err := h.opts.Questions.Get(r.Context(), c.viewer(), pathID(r))
+	q, err := h.opts.Questions.View(r.Context(), c.account, pathID(r))
 	if err != nil {
 		return err
 	}

@@ -140,7 +140,7 @@ func (h *Handler) questionsPage(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) questionPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	acct := AccountFrom(ctx)
-	q, err := h.questions.Get(ctx, viewerOf(acct), mux.Vars(r)["id"])
+	q, err := h.questions.View(ctx, acct, mux.Vars(r)["id"])
 	if err != nil {
 		return err
 	}

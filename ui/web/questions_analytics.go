@@ -106,6 +106,7 @@ func (h *Handler) analyticsCSV(w http.ResponseWriter, r *http.Request) error {
 		{"answered_rate", strconv.FormatFloat(rep.AnsweredRate, 'f', 3, 64)},
 		{"median_seconds_to_first_answer", seconds(rep.MedianFirstAnswer)},
 		{"median_seconds_to_accepted_answer", seconds(rep.MedianAccepted)},
+		{"helpdesk_calls_avoided", strconv.Itoa(rep.CallsAvoided)},
 	} {
 		_ = cw.Write(row[:])
 	}
