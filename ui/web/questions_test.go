@@ -104,8 +104,14 @@ func TestQuestionsAnalytics(t *testing.T) {
 	admin := newClient(t, e.srv)
 	e.setupAdmin(admin)
 	annC, ann := e.user("ann")
-	_, ben := e.user("ben")
-	e.answeredQuestion(ann, ben, "How do you handle fly-tipping reports?")
+	benC, ben := e.user("ben")
+	fly := e.answeredQuestion(ann, ben, "How do you handle fly-tipping reports?")
+	// Views count when a signed-in person other than the asker reads an answered question:
+	// ann's own view and an anonymous one do not, ben's two do.
+	e.get(annC, "/questions/"+fly.ID).wantStatus(t, http.StatusOK)
+	e.get(newClient(t, e.srv), "/questions/"+fly.ID)
+	e.get(benC, "/questions/"+fly.ID).wantStatus(t, http.StatusOK)
+	e.get(benC, "/questions/"+fly.ID).wantStatus(t, http.StatusOK)
 	open, err := e.svc.Post(t.Context(), ann, activitypub.PostInput{Text: "=HYPERLINK(1)\n\nx", Title: "=HYPERLINK(1)",
 		Kind: activitypub.KindQuestion, Visibility: activitypub.Public})
 	if err != nil {
@@ -117,13 +123,13 @@ func TestQuestionsAnalytics(t *testing.T) {
 	page := e.get(admin, "/questions/analytics")
 	page.wantStatus(t, http.StatusOK)
 	page.wantBody(t, "<dt>Questions asked</dt><dd>2</dd>", "<dd>1 (50%)</dd>", `<svg class="chart"`,
-		`href="/questions/`+open.ID+`"`, "Ben Smith")
+		`href="/questions/`+open.ID+`"`, "Ben Smith", "<dt>Helpdesk calls avoided</dt><dd>2 ")
 	csv := e.get(admin, "/questions/analytics.csv")
 	csv.wantStatus(t, http.StatusOK)
 	if ct := csv.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 		t.Fatalf("CSV served as %q", ct)
 	}
-	csv.wantBody(t, "questions_asked,2\n", "answered_rate,0.500\n", "'=HYPERLINK(1)", ben.Actor.ID+",1,1\n")
+	csv.wantBody(t, "questions_asked,2\n", "answered_rate,0.500\n", "'=HYPERLINK(1)", ben.Actor.ID+",1,1\n", "helpdesk_calls_avoided,2\n")
 }
 
 // TestAskInAGroupFromTheForm: with groups, the ask form offers the instance's groups, and a
