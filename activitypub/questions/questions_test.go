@@ -54,14 +54,17 @@ func TestSummarise(t *testing.T) {
 	ptr := func(t time.Time) *time.Time { return &t }
 	// Newest first, as the store lists them.
 	facts := []Facts{
-		{ID: "4", CreatedAt: at(1, 0)},                                           // no reply
-		{ID: "3", CreatedAt: at(2, 0), FirstAnswerAt: ptr(at(2, 4)), Answers: 1}, // replied, 4h
-		{ID: "2", CreatedAt: at(40, 0), FirstAnswerAt: ptr(at(40, 1)), AcceptedAt: ptr(at(39, 0)), Answers: 2, Answered: true},    // 1h, 24h
-		{ID: "1", CreatedAt: at(400, 0), FirstAnswerAt: ptr(at(400, 2)), AcceptedAt: ptr(at(398, 0)), Answers: 3, Answered: true}, // 2h, 48h; a year ago
+		{ID: "4", CreatedAt: at(1, 0)}, // no reply
+		{ID: "3", CreatedAt: at(2, 0), FirstAnswerAt: ptr(at(2, 4)), Answers: 1, ViewsAfterAccept: 9},                                                  // replied, 4h; open: not counted
+		{ID: "2", CreatedAt: at(40, 0), FirstAnswerAt: ptr(at(40, 1)), AcceptedAt: ptr(at(39, 0)), Answers: 2, Answered: true, ViewsAfterAccept: 5},    // 1h, 24h
+		{ID: "1", CreatedAt: at(400, 0), FirstAnswerAt: ptr(at(400, 2)), AcceptedAt: ptr(at(398, 0)), Answers: 3, Answered: true, ViewsAfterAccept: 2}, // 2h, 48h; a year ago
 	}
 	r := summarise(facts, now)
 	if r.Asked != 4 || r.Answered != 2 || r.WithReply != 3 || r.AnsweredRate != 0.5 {
 		t.Fatalf("counts %+v", r)
+	}
+	if r.CallsAvoided != 7 {
+		t.Fatalf("helpdesk calls avoided %d, want 7 (5 + 2 views after acceptance of the answered ones)", r.CallsAvoided)
 	}
 	if r.MedianFirstAnswer == nil || *r.MedianFirstAnswer != 2*time.Hour {
 		t.Fatalf("median to first answer %v, want 2h (of 1h, 2h, 4h)", r.MedianFirstAnswer)
