@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/guildhall/guildhall/activitypub/questions"
 )
@@ -19,12 +20,12 @@ func reportScope(groupID string) (string, []any) {
 const reportQuestions = ` q.kind = 'question' AND q.in_reply_to_uri = '' AND q.reblog_of_id IS NULL AND q.deleted_at IS NULL`
 
 // QuestionFacts lists the questions of a report with their first answer by someone other than
-// the asker, their answer count and, for answered ones, their last edit (when acceptance made
-// it), newest first.
+// the asker, their answer count and, for answered ones, their acceptance time (recorded here,
+// else their last edit, which acceptance made), newest first.
 func (s *Store) QuestionFacts(ctx context.Context, groupID string, limit int) ([]questions.Facts, error) {
 	const op = "storage.QuestionFacts"
 	cond, args := reportScope(groupID)
-	rows, err := s.cachedQuery(ctx, `SELECT q.id, q.title, q.created_at, q.edited_at,
+	rows, err := s.cachedQuery(ctx, `SELECT q.id, q.title, q.created_at, COALESCE(v.accepted_at, q.edited_at),
 		q.accepted_answer_id IS NOT NULL,
 		(SELECT MIN(r.created_at) FROM statuses r WHERE r.in_reply_to_id = q.id AND r.deleted_at IS NULL
 			AND r.actor_id <> q.actor_id),
@@ -74,6 +75,17 @@ func (s *Store) Contributors(ctx context.Context, groupID string, limit int) ([]
 		out = append(out, questions.Contributor{ActorID: r.ActorID, Answers: r.Answers, Accepted: r.Accepted})
 	}
 	return out, nil
+}
+
+// SetQuestionAccepted records (or, with nil, clears) when a question's answer was accepted.
+func (s *Store) SetQuestionAccepted(ctx context.Context, statusID string, at *time.Time) error {
+	var ms any
+	if at != nil {
+		ms = at.UnixMilli()
+	}
+	_, err := s.exec(ctx, `INSERT INTO question_views (status_id, accepted_at) VALUES (?, ?)
+		ON CONFLICT (status_id) DO UPDATE SET accepted_at = excluded.accepted_at`, statusID, ms)
+	return mapErr("storage.SetQuestionAccepted", err)
 }
 
 // CountQuestionView adds one view of a question (and one after acceptance when answered) in a

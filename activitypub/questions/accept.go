@@ -45,6 +45,8 @@ func (q *Questions) Accept(ctx context.Context, by *ap.Account, questionID, answ
 	if err := q.apply(ctx, op, by, mod, qs, ans); err != nil {
 		return nil, err
 	}
+	now := q.svc.Now()
+	q.markAccepted(ctx, qs.ID, &now)
 	return q.Get(ctx, ap.Viewer{Actor: &by.Actor}, qs.ID)
 }
 
@@ -59,6 +61,7 @@ func (q *Questions) Clear(ctx context.Context, by *ap.Account, questionID string
 		if err := q.apply(ctx, op, by, mod, qs, nil); err != nil {
 			return nil, err
 		}
+		q.markAccepted(ctx, qs.ID, nil)
 	}
 	return q.Get(ctx, ap.Viewer{Actor: &by.Actor}, qs.ID)
 }

@@ -13,7 +13,7 @@ type Facts struct {
 	ID, Title     string
 	CreatedAt     time.Time
 	FirstAnswerAt *time.Time // the first reply by someone other than the asker
-	AcceptedAt    *time.Time // the question's last edit when it has an accepted answer
+	AcceptedAt    *time.Time // when accepted here, else the question's last edit, when answered
 	Answers       int
 	Answered      bool
 	// ViewsAfterAccept counts the views (see View) made while an answer was accepted.

@@ -2,6 +2,7 @@ package questions
 
 import (
 	"context"
+	"time"
 
 	ap "github.com/guildhall/guildhall/activitypub"
 )
@@ -12,6 +13,18 @@ type ViewStore interface {
 	// CountQuestionView adds one view of a question, also to its views after acceptance when
 	// answered is true. One UPSERT, so a page view costs one statement.
 	CountQuestionView(ctx context.Context, statusID string, answered bool) error
+	// SetQuestionAccepted records when a question's answer was accepted here (nil: cleared).
+	SetQuestionAccepted(ctx context.Context, statusID string, at *time.Time) error
+}
+
+// markAccepted records the acceptance time for analytics; a failure is logged, as the
+// acceptance itself stands and the report falls back to the question's last edit.
+func (q *Questions) markAccepted(ctx context.Context, statusID string, at *time.Time) {
+	if vs, ok := q.store.(ViewStore); ok {
+		if err := vs.SetQuestionAccepted(ctx, statusID, at); err != nil {
+			q.log.WarnContext(ctx, "questions: recording the acceptance time", "question", statusID, "err", err)
+		}
+	}
 }
 
 // View is Get for the question's page and GET /api/guildhall/v1/questions/:id: it counts a view
