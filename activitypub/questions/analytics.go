@@ -53,9 +53,9 @@ type Report struct {
 	// views after acceptance, each a person who found the answer instead of asking
 	// (docs/decisions.md, "Questions: view counting").
 	CallsAvoided int
-	Unanswered                        []Facts // oldest first, at most 20
-	Contributors                      []Contributor
-	Months                            []Month // the last twelve, oldest first
+	Unanswered   []Facts // oldest first, at most 20
+	Contributors []Contributor
+	Months       []Month // the last twelve, oldest first
 }
 
 // maxReportQuestions bounds the questions one report reads.
