@@ -119,14 +119,7 @@ func (h *Handler) askQuestion(w http.ResponseWriter, r *http.Request, c *call) e
 		Content: c.p.str("content"), GroupID: c.p.str("group_id"), Visibility: activitypub.Visibility(c.p.str("visibility")),
 		Network:        c.p.boolean("network"),
 		IdempotencyKey: r.Header.Get("Idempotency-Key")})
-	if err != nil {
-		return err
-	}
-	e, err := h.presentQuestion(r, q)
-	if err != nil {
-		return err
-	}
-	return ok(w, e)
+	return h.questionReply(w, r, q, err)
 }
 
 func (h *Handler) showQuestion(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -134,14 +127,7 @@ func (h *Handler) showQuestion(w http.ResponseWriter, r *http.Request, c *call) 
 		return err
 	}
 	q, err := h.opts.Questions.View(r.Context(), c.account, pathID(r))
-	if err != nil {
-		return err
-	}
-	e, err := h.presentQuestion(r, q)
-	if err != nil {
-		return err
-	}
-	return ok(w, e)
+	return h.questionReply(w, r, q, err)
 }
 
 func (h *Handler) acceptAnswer(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -153,14 +139,7 @@ func (h *Handler) acceptAnswer(w http.ResponseWriter, r *http.Request, c *call) 
 		return activitypub.E("mastoapi.acceptAnswer", activitypub.Invalid, "answer_id is required")
 	}
 	q, err := h.opts.Questions.Accept(r.Context(), c.account, pathID(r), answerID)
-	if err != nil {
-		return err
-	}
-	e, err := h.presentQuestion(r, q)
-	if err != nil {
-		return err
-	}
-	return ok(w, e)
+	return h.questionReply(w, r, q, err)
 }
 
 func (h *Handler) clearAnswer(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -168,6 +147,11 @@ func (h *Handler) clearAnswer(w http.ResponseWriter, r *http.Request, c *call) e
 		return err
 	}
 	q, err := h.opts.Questions.Clear(r.Context(), c.account, pathID(r))
+	return h.questionReply(w, r, q, err)
+}
+
+// questionReply answers a question use case: its error, or the question as the API shows it.
+func (h *Handler) questionReply(w http.ResponseWriter, r *http.Request, q *questions.Question, err error) error {
 	if err != nil {
 		return err
 	}
