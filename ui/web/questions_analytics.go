@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/guildhall/guildhall/activitypub/ideas"
 	"github.com/guildhall/guildhall/activitypub/questions"
 )
 
@@ -23,6 +24,7 @@ type analyticsView struct {
 	Accepted     string
 	Chart        chartView
 	Contributors []contributorView
+	Ideas        []ideas.StateCount // nil without the ideas area
 	CSVHref      string
 }
 
@@ -49,21 +51,27 @@ type chartLabel struct {
 	Text string
 }
 
-func (h *Handler) analytics(r *http.Request) (*questions.Report, string, error) {
+// analytics is the questions report and, when the ideas area is on, the ideas by status of the
+// same scope; the questions area has already refused anyone who may not see the report.
+func (h *Handler) analytics(r *http.Request) (*questions.Report, []ideas.StateCount, string, error) {
 	groupID := strings.TrimSpace(r.URL.Query().Get("group_id"))
 	rep, err := h.questions.Analytics(r.Context(), AccountFrom(r.Context()), groupID)
-	return rep, groupID, err
+	if err != nil || h.ideas == nil {
+		return rep, nil, groupID, err
+	}
+	counts, err := h.ideas.CountByState(r.Context(), groupID)
+	return rep, counts, groupID, err
 }
 
 func (h *Handler) analyticsPage(w http.ResponseWriter, r *http.Request) error {
 	if AccountFrom(r.Context()) == nil {
 		return redirect(w, r, signInURL(r))
 	}
-	rep, groupID, err := h.analytics(r)
+	rep, ideaCounts, groupID, err := h.analytics(r)
 	if err != nil {
 		return err
 	}
-	v := analyticsView{R: rep, GroupID: groupID, Rate: fmt.Sprintf("%.0f%%", rep.AnsweredRate*100),
+	v := analyticsView{R: rep, GroupID: groupID, Ideas: ideaCounts, Rate: fmt.Sprintf("%.0f%%", rep.AnsweredRate*100),
 		FirstAnswer: durationText(rep.MedianFirstAnswer), Accepted: durationText(rep.MedianAccepted),
 		Chart: monthChart(rep.Months), CSVHref: "/questions/analytics.csv"}
 	if groupID != "" {
@@ -91,7 +99,7 @@ func (h *Handler) analyticsPage(w http.ResponseWriter, r *http.Request) error {
 
 // analyticsCSV is the report's questions, one row each, for a spreadsheet.
 func (h *Handler) analyticsCSV(w http.ResponseWriter, r *http.Request) error {
-	rep, _, err := h.analytics(r)
+	rep, ideaCounts, _, err := h.analytics(r)
 	if err != nil {
 		return err
 	}
@@ -109,6 +117,9 @@ func (h *Handler) analyticsCSV(w http.ResponseWriter, r *http.Request) error {
 		{"helpdesk_calls_avoided", strconv.Itoa(rep.CallsAvoided)},
 	} {
 		_ = cw.Write(row[:])
+	}
+	for _, c := range ideaCounts {
+		_ = cw.Write([]string{"ideas_" + string(c.State), strconv.Itoa(c.Count)})
 	}
 	_ = cw.Write([]string{"month", "asked", "answered"})
 	for _, m := range rep.Months {

@@ -118,18 +118,24 @@ func TestQuestionsAnalytics(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// One proposed idea: the report counts ideas by status too.
+	e.post(annC, "/ideas", url.Values{"csrf_token": {e.csrfOf(annC)}, "idea-title": {"Shared gritting rota"},
+		"idea-text": {"One rota for the county"}, "visibility": {"public"}}).wantStatus(t, http.StatusSeeOther)
+
 	e.get(annC, "/questions/analytics").wantStatus(t, http.StatusForbidden)
 	e.get(annC, "/questions/analytics.csv").wantStatus(t, http.StatusForbidden)
 	page := e.get(admin, "/questions/analytics")
 	page.wantStatus(t, http.StatusOK)
 	page.wantBody(t, "<dt>Questions asked</dt><dd>2</dd>", "<dd>1 (50%)</dd>", `<svg class="chart"`,
-		`href="/questions/`+open.ID+`"`, "Ben Smith", "<dt>Helpdesk calls avoided</dt><dd>2 ")
+		`href="/questions/`+open.ID+`"`, "Ben Smith", "<dt>Helpdesk calls avoided</dt><dd>2 ",
+		`<th scope="row">Proposed</th><td>1</td>`, `<th scope="row">Declined</th><td>0</td>`)
 	csv := e.get(admin, "/questions/analytics.csv")
 	csv.wantStatus(t, http.StatusOK)
 	if ct := csv.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 		t.Fatalf("CSV served as %q", ct)
 	}
-	csv.wantBody(t, "questions_asked,2\n", "answered_rate,0.500\n", "'=HYPERLINK(1)", ben.Actor.ID+",1,1\n", "helpdesk_calls_avoided,2\n")
+	csv.wantBody(t, "questions_asked,2\n", "answered_rate,0.500\n", "'=HYPERLINK(1)", ben.Actor.ID+",1,1\n", "helpdesk_calls_avoided,2\n",
+		"ideas_proposed,1\n", "ideas_planned,0\n")
 }
 
 // TestAskInAGroupFromTheForm: with groups, the ask form offers the instance's groups, and a
