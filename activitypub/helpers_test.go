@@ -2,29 +2,13 @@ package activitypub_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"log/slog"
-	"sync"
 	"testing"
 
 	ap "github.com/guildhall/guildhall/activitypub"
-	"github.com/guildhall/guildhall/adapters/markdown"
-	"github.com/guildhall/guildhall/adapters/password"
-	"github.com/guildhall/guildhall/federation/content"
+	"github.com/guildhall/guildhall/activitypub/aptest"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 )
-
-// testKey is one RSA key shared by every actor in these tests: generating 2048-bit keys per
-// account would dominate the run time and tells us nothing about the rules under test.
-var testKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
 
 // world is one instance's service on a real store.
 type world struct {
@@ -36,19 +20,7 @@ type world struct {
 
 func newWorld(t *testing.T, st *storage.Store) *world {
 	t.Helper()
-	render, err := markdown.NewDomain("https://council.test", content.NewSanitizer())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := ap.NewService(ap.Options{
-		Host: "council.test", Store: st, Renderer: render,
-		Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
-		NewKey:    func() (*rsa.PrivateKey, error) { return testKey(), nil },
-		Logger:    slog.New(slog.DiscardHandler),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := aptest.NewService(t, st, nil)
 	return &world{t: t, ctx: context.Background(), svc: svc, store: st}
 }
 

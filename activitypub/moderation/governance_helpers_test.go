@@ -1,21 +1,17 @@
 package moderation_test
 
 import (
-	"crypto/rsa"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/activitypub/accounts"
+	"github.com/guildhall/guildhall/activitypub/aptest"
 	"github.com/guildhall/guildhall/activitypub/moderation"
 	"github.com/guildhall/guildhall/adapters/mail"
 	"github.com/guildhall/guildhall/adapters/mail/mailtest"
-	"github.com/guildhall/guildhall/adapters/markdown"
-	"github.com/guildhall/guildhall/adapters/password"
 	"github.com/guildhall/guildhall/adapters/totp"
-	"github.com/guildhall/guildhall/federation/content"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 )
@@ -34,20 +30,7 @@ type govWorld struct {
 func newGovWorld(t *testing.T, st *storage.Store) *govWorld {
 	t.Helper()
 	g := &govWorld{clock: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC), smtp: mailtest.Start(t, "", "")}
-	render, err := markdown.NewDomain("https://council.test", content.NewSanitizer())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := ap.NewService(ap.Options{
-		Host: "council.test", Store: st, Renderer: render,
-		Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
-		NewKey:    func() (*rsa.PrivateKey, error) { return testKey(), nil },
-		Logger:    slog.New(slog.DiscardHandler),
-		Now:       g.now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := aptest.NewService(t, st, g.now)
 	m, err := mail.New(mail.Options{URL: g.smtp.URL, From: "Guildhall <noreply@council.test>"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,24 +2,11 @@ package moderation_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"sync"
 	"testing"
 
 	ap "github.com/guildhall/guildhall/activitypub"
 	"github.com/guildhall/guildhall/storage"
 )
-
-// testKey is one RSA key shared by every actor in these tests: generating 2048-bit keys per
-// account would dominate the run time and tells us nothing about the rules under test.
-var testKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
 
 // world is one instance's service on a real store.
 type world struct {

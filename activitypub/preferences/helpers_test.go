@@ -2,29 +2,13 @@ package preferences_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"log/slog"
-	"sync"
 	"testing"
 
 	ap "github.com/guildhall/guildhall/activitypub"
-	"github.com/guildhall/guildhall/adapters/markdown"
-	"github.com/guildhall/guildhall/adapters/password"
-	"github.com/guildhall/guildhall/federation/content"
+	"github.com/guildhall/guildhall/activitypub/aptest"
 	"github.com/guildhall/guildhall/storage"
 	"github.com/guildhall/guildhall/storage/storagetest"
 )
-
-// testKey is one RSA key shared by every actor in these tests: generating 2048-bit keys per
-// account would dominate the run time and tells us nothing about the rules under test.
-var testKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
 
 // world is one instance's kernel service on a real store, which the area's use cases run over.
 type world struct {
@@ -37,19 +21,7 @@ type world struct {
 // eachWorld runs fn on SQLite and, when configured, PostgreSQL.
 func eachWorld(t *testing.T, fn func(t *testing.T, w *world)) {
 	storagetest.ForEach(t, func(t *testing.T, st *storage.Store) {
-		render, err := markdown.NewDomain("https://council.test", content.NewSanitizer())
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := ap.NewService(ap.Options{
-			Host: "council.test", Store: st, Renderer: render,
-			Passwords: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
-			NewKey:    func() (*rsa.PrivateKey, error) { return testKey(), nil },
-			Logger:    slog.New(slog.DiscardHandler),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc := aptest.NewService(t, st, nil)
 		fn(t, &world{t: t, ctx: context.Background(), svc: svc, store: st})
 	})
 }
